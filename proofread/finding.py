@@ -1,0 +1,91 @@
+"""The one result type of every checker, and helpers that work on findings."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import Iterable
+
+
+class Severity(IntEnum):
+    """Ordered so that ``Severity.ERROR > Severity.WARNING``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3  # the notice's "严重表述错误" class
+
+    @classmethod
+    def parse(cls, value: "str | Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+#: Categories used by the shipped checkers; user dictionaries may add their own.
+CATEGORIES = (
+    "typo",         # a miswritten character or word
+    "formulation",  # political formulation (规范表述)
+    "idiom",        # idiom or fixed phrase
+    "normative",    # normative usage (Xinhua rules, 涉台港澳 terms)
+    "outdated",     # outdated agency name
+    "sensitive",    # sensitive term
+    "custom",       # user dictionary entry without a category
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in a text.
+
+    ``start``/``end`` are character offsets into the original input, so
+    ``text[start:end] == original`` always holds.
+    """
+
+    start: int
+    end: int
+    original: str
+    suggestions: tuple[str, ...] = ()
+    category: str = "typo"
+    severity: Severity = Severity.WARNING
+    rule: str = ""
+    source: str = ""
+    confidence: float = 1.0
+    message: str = ""
+    # Not part of the output: used to order overlapping findings (higher wins).
+    priority: int = field(default=0, compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        """The JSON form of the finding (the jsonl contract's field set)."""
+        d = asdict(self)
+        d.pop("priority")
+        d["suggestions"] = list(self.suggestions)
+        d["severity"] = str(self.severity)
+        return d
+
+    def shifted(self, offset: int) -> "Finding":
+        from dataclasses import replace
+
+        return replace(self, start=self.start + offset, end=self.end + offset)
+
+
+def apply_findings(text: str, findings: Iterable[Finding]) -> str:
+    """Return ``text`` with every finding that has exactly one suggestion applied.
+
+    Findings must not overlap (``Proofreader`` output never does); overlapping ones
+    after the first are skipped rather than corrupting the text.
+    """
+    out: list[str] = []
+    pos = 0
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if len(f.suggestions) != 1 or f.start < pos or text[f.start:f.end] != f.original:
+            continue
+        out.append(text[pos:f.start])
+        out.append(f.suggestions[0])
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)
