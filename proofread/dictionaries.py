@@ -3,7 +3,8 @@
 A dictionary is a UTF-8 TSV file::
 
     # proofread dictionary
-    # kind: rules            (rules: wrong form -> finding; protected: allow-list)
+    # kind: rules            (rules: wrong form -> finding; protected: allow-list;
+                             canonical: correct forms whose near misses are findings)
     # description: ...
     # source: ...
     # licence: ...
@@ -29,7 +30,7 @@ from typing import Iterable
 
 from .finding import Severity
 
-KINDS = ("rules", "protected")
+KINDS = ("rules", "protected", "canonical")
 ACTIONS = ("replace", "flag", "quote")
 BOUNDARIES = ("word", "char")
 KNOWN_COLUMNS = {
@@ -171,7 +172,7 @@ def _regex(row: dict[str, str], key: str, where: str) -> re.Pattern | None:
 
 
 def _entry(row: dict[str, str], kind: str, where: str, path: Path, lineno: int, strict: bool) -> Rule:
-    required = STRICT_RULE_COLUMNS if kind == "rules" else STRICT_PROTECTED_COLUMNS
+    required = STRICT_PROTECTED_COLUMNS if kind == "protected" else STRICT_RULE_COLUMNS
     if strict:
         empty = [c for c in required if not row.get(c)]
         if empty:
@@ -200,7 +201,7 @@ def _entry(row: dict[str, str], kind: str, where: str, path: Path, lineno: int, 
     if action not in ACTIONS:
         raise DictionaryError(f"{where}: action {action!r} (use {', '.join(ACTIONS)})")
     bad, good = _split(row.get("bad", "")), _split(row.get("good", ""))
-    for example in bad:
+    for example in bad if kind == "rules" else ():
         if not any(f in example for f in forms):
             raise DictionaryError(f"{where}: the bad example {example!r} contains none of the match forms")
     default_message = f"“{forms[0]}”应为“{suggestions[0]}”" if suggestions else f"“{forms[0]}”需核实"

@@ -37,7 +37,7 @@ def _user_words(dictionaries: Sequence[Dictionary]) -> list[tuple[str, int]]:
     words: dict[str, int] = {}
     for d in dictionaries:
         for rule in d.entries:
-            if d.kind == "protected":
+            if d.kind in ("protected", "canonical"):
                 for form in rule.forms:
                     words[form] = CORRECT_TERM_FREQ
                 continue
