@@ -1,0 +1,148 @@
+"""Writers for checked documents: text, json, jsonl, csv."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import IO, Iterable
+
+from .finding import Finding, apply_findings
+from .text import split_sentences
+
+FORMATS = ("text", "json", "jsonl", "csv")
+CSV_COLUMNS = ("id", "line", "column", "start", "end", "original", "suggestions", "category", "severity",
+               "rule", "source", "confidence", "message", "sentence")
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    id: str | int
+    text: str
+    findings: list[Finding]
+
+    def to_dict(self) -> dict:
+        """The jsonl contract: id, text, corrected, findings."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "corrected": apply_findings(self.text, self.findings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+class Locator:
+    """Line/column and enclosing sentence of offsets in one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._sentences: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._newlines, offset - 1)
+        line_start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - line_start + 1
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        if not self._starts:
+            self._sentences = split_sentences(self.text) or [(start, end)]
+            self._starts = [s for s, _ in self._sentences]
+        s_start, s_end = self._sentences[max(0, bisect_right(self._starts, start) - 1)]
+        return min(s_start, start), max(s_end, end)
+
+
+class Writer:
+    """Base: ``write(doc)`` per document, then ``close()``."""
+
+    def __init__(self, stream: IO[str], color: bool = False) -> None:
+        self.stream = stream
+        self.color = color
+
+    def write(self, doc: CheckedDocument) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class JsonlWriter(Writer):
+    def write(self, doc: CheckedDocument) -> None:
+        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+
+
+class JsonWriter(Writer):
+    """One JSON array of documents, streamed element by element."""
+
+    def __init__(self, stream: IO[str], color: bool = False) -> None:
+        super().__init__(stream, color)
+        self._count = 0
+
+    def write(self, doc: CheckedDocument) -> None:
+        self.stream.write("[\n" if self._count == 0 else ",\n")
+        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
+        self._count += 1
+
+    def close(self) -> None:
+        self.stream.write("\n]\n" if self._count else "[]\n")
+        super().close()
+
+
+class CsvWriter(Writer):
+    """One row per finding."""
+
+    def __init__(self, stream: IO[str], color: bool = False) -> None:
+        super().__init__(stream, color)
+        self._csv = csv.writer(stream)
+        self._csv.writerow(CSV_COLUMNS)
+
+    def write(self, doc: CheckedDocument) -> None:
+        locate = Locator(doc.text)
+        for f in doc.findings:
+            line, col = locate.line_col(f.start)
+            s, e = locate.sentence(f.start, f.end)
+            self._csv.writerow([doc.id, line, col, f.start, f.end, f.original, "|".join(f.suggestions),
+                                f.category, str(f.severity), f.rule, f.source, f"{f.confidence:.3f}",
+                                f.message, doc.text[s:e]])
+
+
+class TextWriter(Writer):
+    """For people: each finding in its sentence, span marked, with the suggestion."""
+
+    COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+    RESET = "\033[0m"
+
+    def __init__(self, stream: IO[str], color: bool = False) -> None:
+        super().__init__(stream, color)
+        self.total = 0
+
+    def write(self, doc: CheckedDocument) -> None:
+        locate = Locator(doc.text)
+        for f in doc.findings:
+            self.total += 1
+            line, col = locate.line_col(f.start)
+            s, e = locate.sentence(f.start, f.end)
+            severity = str(f.severity)
+            head = f"{doc.id}:{line}:{col}: {self._paint(severity, severity)} [{f.rule}] {f.message}"
+            marked = f"{doc.text[s:f.start]}【{self._paint(f.original, severity)}】{doc.text[f.end:e]}"
+            fix = f" → {' / '.join(f.suggestions)}" if f.suggestions else ""
+            self.stream.write(f"{head}\n    {marked}{fix}\n")
+
+    def _paint(self, text: str, severity: str) -> str:
+        return f"{self.COLORS[severity]}{text}{self.RESET}" if self.color else text
+
+    def close(self) -> None:
+        self.stream.write(f"{self.total} finding{'s' if self.total != 1 else ''}\n")
+        super().close()
+
+
+WRITERS: dict[str, type[Writer]] = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}
+
+
+def write_all(docs: Iterable[CheckedDocument], fmt: str, stream: IO[str], color: bool = False) -> None:
+    writer = WRITERS[fmt](stream, color)
+    for doc in docs:
+        writer.write(doc)
+    writer.close()

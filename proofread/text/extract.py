@@ -1,0 +1,192 @@
+"""Reading documents: bytes -> text for .txt/.md, .html and .docx.
+
+Every failure is an ``InputError`` whose message names the file and says what is
+wrong in one line; callers print it, they never show a traceback.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+MAX_BYTES = 200 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+DOCX_SUFFIXES = {".docx"}
+UNSUPPORTED = {
+    ".doc": "old binary Word format; save it as .docx",
+    ".pdf": "PDF is not supported yet; export the text or save as .docx",
+    ".wps": "WPS format; save it as .docx",
+}
+
+
+class InputError(Exception):
+    """A document cannot be read; ``str(e)`` is ``"<name>: <reason>"``."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """The checkable text of a file, chosen by its suffix (unknown suffixes: plain text)."""
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise InputError(name, UNSUPPORTED[suffix])
+    try:
+        if path.is_dir():
+            raise InputError(name, "is a directory (use `proofread scan` for folders)")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(name, f"file too large ({size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as e:
+        raise InputError(name, f"cannot read: {e.strerror or e}") from None
+    return document_text(data, name, suffix)
+
+
+def document_text(data: bytes, name: str, suffix: str) -> str:
+    """Text of a document given as bytes; ``suffix`` picks the format."""
+    if suffix in DOCX_SUFFIXES:
+        return docx_text(data, name)
+    if suffix in HTML_SUFFIXES:
+        return html_text(decode(data, name, html=True))
+    return decode(data, name)
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
+
+
+def decode(data: bytes, name: str, *, html: bool = False) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16/32 with BOM, or GB18030/GBK/GB2312."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(name, f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(name, "binary file (contains NUL bytes), not text")
+    declared = _META_CHARSET.search(data[:4096]) if html else None
+    prefer_gb = bool(declared and declared.group(1).lower() in (b"gbk", b"gb2312", b"gb18030", b"x-gbk"))
+    order = ("gb18030", "utf-8") if prefer_gb else ("utf-8", "gb18030")
+    for encoding in order:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8" or _looks_like_text(text):
+            return text
+    raise InputError(name, "not text in UTF-8 or GB18030/GBK encoding (binary file or unknown encoding)")
+
+
+def _looks_like_text(text: str) -> bool:
+    """GB18030 decodes many binary byte strings; accept only plausible text."""
+    sample = text[:20000]
+    if not sample:
+        return True
+    odd = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Co", "Cn") and c not in "\t\n\r\f")
+    return odd / len(sample) < 0.01
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a browser shows: no <head>, <script>, <style> and the like."""
+
+    HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object"}
+    BLOCK = {
+        "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section", "article", "header",
+        "footer", "nav", "aside", "main", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr",
+        "dd", "dt", "dl", "figure", "figcaption", "form", "title", "caption", "address",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.HIDDEN:
+            self.hidden.append(tag)
+        elif tag in self.BLOCK and not self.hidden:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCK and not self.hidden:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            # Tolerate malformed nesting: close the innermost matching hidden tag.
+            if tag in self.hidden:
+                while self.hidden and self.hidden.pop() != tag:
+                    pass
+        elif tag in self.BLOCK and not self.hidden:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+_SPACES = re.compile(r"[ \t\r\f\v\n]+")
+# CSS Text 3: a line break in the source between two wide (CJK) characters renders as nothing.
+_CJK_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]*[\r\n][ \t\r\n]*(?=[\u3000-\u9fff\uff00-\uffef])")
+_BLANK_LINES = re.compile(r" *\n[ \n]*")
+
+
+def html_text(markup: str) -> str:
+    """Visible text of an HTML page: blocks on their own lines, white space collapsed as a browser does."""
+    parser = _VisibleText()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # html.parser is lenient; anything it still rejects keeps what was read
+        pass
+    chunks = []
+    for part in parser.parts:
+        chunks.append("\n" if part == "\n" else _SPACES.sub(" ", _CJK_WRAP.sub("", part)))
+    return _BLANK_LINES.sub("\n", "".join(chunks)).strip()
+
+
+def docx_text(data: bytes, name: str) -> str:
+    """Paragraphs and table cells of a .docx in document order, one paragraph a line."""
+    import docx  # python-docx; imported here because only .docx needs it
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row.cells:
+                        lines.extend(p.text for p in cell.paragraphs)
+            else:
+                lines.append(block.text)
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(name, f"not a valid .docx file ({_first_line(e)})") from None
+    except Exception as e:  # python-docx/lxml raise many types for corrupt parts
+        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {_first_line(e)})") from None
+    return "\n".join(lines)
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip().splitlines()
+    return text[0][:120] if text else type(e).__name__

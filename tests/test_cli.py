@@ -1,0 +1,229 @@
+"""The `proofread check` command: formats, exit codes and every kind of bad input."""
+import csv
+import io
+import json
+import subprocess
+import sys
+import time
+
+import docx
+import pytest
+
+from proofread.cli import main
+
+ERROR_TEXT = "坚持和完善名族区域自治制度。"
+CLEAN_TEXT = "坚持和完善民族区域自治制度。"
+JSONL_KEYS = ["id", "text", "corrected", "findings"]
+FINDING_KEYS = ["start", "end", "original", "suggestions", "category", "severity", "rule", "source",
+                "confidence", "message"]
+
+
+def run(capsys, *args, stdin: str | bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def test_jsonl_contract_with_lines(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", f"{CLEAN_TEXT}\n{ERROR_TEXT}\r\n加强城市管里。\n")
+    code, out, _ = run(capsys, "check", "--lines", "--format", "jsonl", path)
+    assert code == 1
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert [d["id"] for d in docs] == [1, 2, 3]
+    assert all(list(d) == JSONL_KEYS for d in docs)
+    assert docs[0]["findings"] == [] and docs[0]["corrected"] == CLEAN_TEXT
+    assert docs[1]["text"] == ERROR_TEXT and docs[1]["corrected"] == CLEAN_TEXT
+    (f,) = docs[1]["findings"]
+    assert list(f) == FINDING_KEYS
+    assert (f["start"], f["end"], f["original"], f["suggestions"], f["severity"]) == (5, 7, "名族", ["民族"], "error")
+    assert docs[2]["corrected"] == "加强城市管理。"
+    for d in docs:
+        for f in d["findings"]:
+            assert d["text"][f["start"]:f["end"]] == f["original"]
+
+
+def test_json_format_is_one_array_with_the_path_as_id(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", ERROR_TEXT)
+    code, out, _ = run(capsys, "check", "--format", "json", path)
+    (doc,) = json.loads(out)
+    assert code == 1 and doc["id"] == path and doc["findings"][0]["rule"] == "typo.minzu"
+
+
+def test_csv_format_one_row_per_finding(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", f"第一行没有问题。\n第二行：{ERROR_TEXT}加强城市管里。")
+    code, out, _ = run(capsys, "check", "--format", "csv", path)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["line"], r["column"], r["original"], r["suggestions"]) for r in rows] == [
+        ("2", "10", "名族", "民族"), ("2", "21", "城市管里", "城市管理")]
+    assert rows[0]["sentence"] == "第二行：" + ERROR_TEXT
+
+
+def test_text_format_marks_the_span_in_its_sentence(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", "前言。\n" + ERROR_TEXT)
+    code, out, _ = run(capsys, "check", path)
+    assert code == 1
+    assert f"{path}:2:6: error [typo.minzu]" in out
+    assert "坚持和完善【名族】区域自治制度。 → 民族" in out
+    assert "\033[" not in out and out.rstrip().endswith("1 finding")
+    _, coloured, _ = run(capsys, "check", "--color", "always", path)
+    assert "\033[1;31m名族\033[0m" in coloured
+
+
+def test_stdin(capsys, monkeypatch):
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "-", stdin=ERROR_TEXT, monkeypatch=monkeypatch)
+    (doc,) = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and doc["id"] == "<stdin>" and doc["corrected"] == CLEAN_TEXT
+
+
+def test_exit_codes_and_severity_options(capsys, tmp_path):
+    clean = write(tmp_path, "clean.txt", CLEAN_TEXT)
+    bad = write(tmp_path, "bad.txt", ERROR_TEXT)
+    assert run(capsys, "check", clean)[0] == 0
+    assert run(capsys, "check", bad)[0] == 1
+    assert run(capsys, "check", "--fail-on", "never", bad)[0] == 0
+    info_dict = write(tmp_path, "info.tsv", "match\tseverity\tboundary\n区域\tinfo\tchar\n")
+    code, out, _ = run(capsys, "check", "--dict", info_dict, "--format", "jsonl", clean)
+    assert code == 0 and json.loads(out)["findings"][0]["severity"] == "info"
+    code, out, _ = run(capsys, "check", "--dict", info_dict, "--fail-on", "info", "--format", "jsonl", clean)
+    assert code == 1
+    code, out, _ = run(capsys, "check", "--dict", info_dict, "--min-severity", "warning", "--format", "jsonl", clean)
+    assert code == 0 and json.loads(out)["findings"] == []
+
+
+def _assert_one_line_error(code, err, *needles):
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    for needle in needles:
+        assert needle in err
+
+
+def test_gbk_file_from_an_old_site_is_decoded(capsys, tmp_path):
+    path = write(tmp_path, "old.txt", ERROR_TEXT.encode("gbk"))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", path)
+    assert code == 1 and json.loads(out)["findings"][0]["original"] == "名族"
+
+
+def test_gbk_html_with_meta_charset(capsys, tmp_path):
+    page = f'<html><head><meta charset="gb2312"><title>t</title></head><body><p>{ERROR_TEXT}</p></body></html>'
+    path = write(tmp_path, "old.html", page.encode("gbk"))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", path)
+    doc = json.loads(out)
+    assert doc["text"] == ERROR_TEXT and doc["findings"][0]["start"] == 5
+
+
+@pytest.mark.parametrize("name,content,needle", [
+    ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+    ("empty.txt", b"", "empty document"),
+    ("blank.txt", "  \n\n ".encode(), "empty document"),
+    ("random.txt", bytes(range(128, 256)) * 40, "not text in UTF-8 or GB18030"),
+    ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a valid .docx"),
+    ("old.doc", b"\xd0\xcf\x11\xe0", "old binary Word format"),
+])
+def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
+    path = write(tmp_path, name, content)
+    code, _, err = run(capsys, "check", path)
+    _assert_one_line_error(code, err, path, needle)
+
+
+def test_missing_file_and_directory(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"))
+    _assert_one_line_error(code, err, "nope.txt: no such file")
+    code, _, err = run(capsys, "check", str(tmp_path))
+    _assert_one_line_error(code, err, "is a directory")
+
+
+def test_zip_that_is_not_a_word_document(capsys, tmp_path):
+    import zipfile
+
+    path = tmp_path / "fake.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "hi")
+    code, _, err = run(capsys, "check", str(path))
+    _assert_one_line_error(code, err, "fake.docx", ".docx")
+
+
+def test_bad_dictionary_and_bad_date(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", CLEAN_TEXT)
+    bad_dict = write(tmp_path, "d.tsv", "match\tseverity\n名族\tfatal\n")
+    code, _, err = run(capsys, "check", "--dict", bad_dict, path)
+    _assert_one_line_error(code, err, "d.tsv:2: unknown severity 'fatal'")
+    with pytest.raises(SystemExit) as e:
+        main(["check", "--date", "2022-13-01", path])
+    assert e.value.code == 2
+    assert "not a date in YYYY-MM-DD form" in capsys.readouterr().err
+
+
+def test_bad_file_among_good_ones_is_reported_and_the_rest_checked(capsys, tmp_path):
+    good = write(tmp_path, "good.txt", ERROR_TEXT)
+    bad = write(tmp_path, "bad.bin", b"\x00\x01\x02")
+    code, out, err = run(capsys, "check", "--format", "jsonl", bad, good)
+    assert code == 2
+    assert "bad.bin: binary file" in err
+    assert json.loads(out)["id"] == good
+
+
+def test_docx_paragraphs_and_tables(capsys, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("关于加强管理的通知")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "单位"
+    table.cell(0, 1).text = "城市管里局"
+    document.add_paragraph(ERROR_TEXT)
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    code, out, _ = run(capsys, "check", "--format", "jsonl", str(path))
+    doc = json.loads(out)
+    assert doc["text"] == f"关于加强管理的通知\n单位\n城市管里局\n{ERROR_TEXT}"
+    assert [(f["start"], f["original"]) for f in doc["findings"]] == [(13, "城市管里"), (24, "名族")]
+
+
+def test_malformed_html_is_checked(capsys, tmp_path):
+    path = write(tmp_path, "page.html", f"<div><p>通知<b>{ERROR_TEXT}<script>var x='名族'</p></span>")
+    code, out, _ = run(capsys, "check", "--format", "jsonl", path)
+    doc = json.loads(out)
+    assert doc["text"] == "通知" + ERROR_TEXT
+    assert [f["start"] for f in doc["findings"]] == [7]
+
+
+def test_control_characters_are_kept_and_offsets_exact(capsys, tmp_path):
+    text = "标题\x07\x1b[0m坚持和完善名族区域自治制度\x0c结束"
+    path = write(tmp_path, "ctl.txt", text)
+    code, out, _ = run(capsys, "check", "--format", "jsonl", path)
+    doc = json.loads(out)
+    (f,) = doc["findings"]
+    assert doc["text"] == text and text[f["start"]:f["end"]] == "名族"
+
+
+def test_ten_megabyte_single_line_is_linear(capsys, tmp_path):
+    chunk = "坚持以人民为中心的发展思想推动经济社会高质量发展加强城市管理执法队伍建设" * 100
+    text = (chunk + "名族") * (10_000_000 // (len(chunk) + 2))
+    path = write(tmp_path, "huge.txt", text)
+    started = time.perf_counter()
+    code, out, _ = run(capsys, "check", "--format", "csv", path)
+    elapsed = time.perf_counter() - started
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(text) >= 9_900_000
+    assert len(rows) == text.count("名族")
+    assert all(text[int(r["start"]):int(r["end"])] == "名族" for r in rows)
+    assert elapsed < 120, f"{elapsed:.0f}s for 10 MB: not linear"
+
+
+def test_installed_entry_point_runs_the_sample():
+    proc = subprocess.run([sys.executable, "-m", "proofread.cli", "check", "examples/notice.txt"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "坚持和完善【名族】区域自治制度" in proc.stdout
+    assert proc.stderr == ""
