@@ -50,10 +50,13 @@ class Component(ABC):
     """A pipeline stage. Subclasses register with :func:`register`."""
 
     name: ClassVar[str]
-    #: Higher runs earlier and wins overlaps: protected > curated > model.
+    #: Higher runs earlier and wins overlaps: protected (100) > curated rules (50)
+    #: > near-miss detectors (45) > model (10).
     priority: ClassVar[int] = 0
     #: Part of the default pipeline.
     default: ClassVar[bool] = True
+    #: A component that is not default joins the default pipeline when this option is set.
+    enabled_by: ClassVar[str | None] = None
 
     @classmethod
     @abstractmethod
@@ -90,8 +93,11 @@ def register(cls: type[Component]) -> type[Component]:
     return cls
 
 
-def default_components() -> list[str]:
-    return [c.name for c in sorted(REGISTRY.values(), key=lambda c: -c.priority) if c.default]
+def default_components(options: dict | None = None) -> list[str]:
+    """Names of the components a ``Proofreader`` builds when none are named."""
+    options = options or {}
+    chosen = [c for c in REGISTRY.values() if c.default or (c.enabled_by and options.get(c.enabled_by))]
+    return [c.name for c in sorted(chosen, key=lambda c: -c.priority)]
 
 
 ComponentFactory = Callable[["Resources"], Component]

@@ -1,0 +1,249 @@
+"""Build the shipped spelling model from ``shared/data``: ``python -m proofread.model.build``.
+
+Stages: (1) count the character 1..4-gram model over ``text/`` minus the held-back hash
+buckets and anything overlapping an evaluation set; (2) index jieba's dictionary words;
+(3) count wrong->right character pairs in the CSC training pairs; (4) fit the logistic
+scorer on candidates from the training pairs (errors) and from clean sentences (training
+pair targets and the clean tuning bucket), and pick the threshold that keeps changed
+clean sentences under ``--max-clean-fp``. Evaluation sets (``*_test.tsv``, pycorrector's
+``sighan2015_test.tsv``) and the evaluation bucket are never read for training.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from ..text import normalize, split_sentences
+from .corpus import TUNE_BUCKET, default_data_dir, held_back_lines
+from .corrector import FEATURES, SpellingModel, is_cjk
+from .lm_build import build_lm
+from .ngram import CharNgramLM
+from .words import build_homophones, build_word_index
+
+TRAIN_FILES = (
+    "sighan13_train", "sighan14_train", "sighan15_train", "ecspell_law_train", "ecspell_med_train",
+    "ecspell_odw_train", "wang271k_sample",
+)
+MAX_CLEAN_FP = 0.0025  # share of held-out clean tuning sentences the model may change
+CLEAN_TUNE_SENTENCES = 12000
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """Same-length ``source<TAB>target`` rows of a CSC file, normalised."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        src, tgt = normalize(parts[0].strip()).text, normalize(parts[1].strip()).text
+        if src and len(src) == len(tgt):
+            out.append((src, tgt))
+    return out
+
+
+def training_pairs(data_dir: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for name in TRAIN_FILES:
+        pairs += read_pairs(data_dir / "csc" / f"{name}.tsv")
+    return pairs
+
+
+def write_pair_counts(pairs: list[tuple[str, str]], out: Path) -> int:
+    counts: Counter[tuple[str, str]] = Counter()
+    for src, tgt in pairs:
+        for a, b in zip(src, tgt):
+            if a != b and is_cjk(a) and is_cjk(b):
+                counts[(a, b)] += 1
+    lines = ["# wrong\tright\tcount: character substitutions counted in the CSC training pairs"]
+    lines += [f"{a}\t{b}\t{n}" for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    (out / "pairs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(counts)
+
+
+def clean_tuning_sentences(data_dir: Path, limit: int = CLEAN_TUNE_SENTENCES) -> list[str]:
+    """Sentences of the clean tuning bucket (official registers), in a fixed order."""
+    out = []
+    for line in held_back_lines(data_dir, TUNE_BUCKET):
+        text = normalize(line).text
+        for start, end in split_sentences(text):
+            if end - start >= 6:
+                out.append(text[start:end])
+    rng = np.random.default_rng(0)
+    if len(out) > limit:
+        out = [out[i] for i in sorted(rng.choice(len(out), limit, replace=False).tolist())]
+    return out
+
+
+def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str], batch: int = 256):
+    """Features, labels and sentence ids of first-round candidates with a positive LM gain."""
+    feats, labels, sents = [], [], []
+    for b in range(0, len(sources), batch):
+        chunk = sources[b:b + batch]
+        flat, starts, lengths = model.encode_batch(chunk)
+        editable = np.zeros(len(flat), dtype=bool)
+        for text, start in zip(chunk, starts.tolist()):
+            editable[start:start + len(text)] = [is_cjk(ch) for ch in text]
+        editable &= flat >= 4
+        cands = model.candidates(flat, starts, lengths, editable)
+        # Candidates that lower the LM score are never accepted: keep only the others.
+        useful = np.nonzero(cands.features[:, 0] > 0)[0]
+        tgt = targets[b:b + batch]
+        char = model.vocab.char
+        lab = []
+        for r in useful.tolist():
+            s, p, c, c2 = (int(cands.sentence[r]), int(cands.position[r]), int(cands.cand[r]), int(cands.cand2[r]))
+            new = char(c) + (char(c2) if c2 >= 0 else "")
+            want, have = tgt[s][p:p + len(new)], chunk[s][p:p + len(new)]
+            lab.append(want == new and all(x != y for x, y in zip(want, have)))
+        feats.append(cands.features[useful])
+        labels.append(np.array(lab, dtype=bool))
+        sents.append(cands.sentence[useful] + b)
+    return np.concatenate(feats), np.concatenate(labels), np.concatenate(sents)
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, iters: int = 30
+) -> tuple[np.ndarray, float]:
+    """Weighted L2-regularised logistic regression by Newton's method."""
+    xb = np.column_stack([x, np.ones(len(x))])
+    beta = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(xb @ beta)))
+        grad = xb.T @ (w * (p - y)) + reg * beta
+        hess = (xb * (w * p * (1 - p))[:, None]).T @ xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 32, epochs: int = 8, seed: int = 0) -> dict:
+    """One-hidden-layer ReLU scorer (torch at build time only; inference is numpy)."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(1)
+    xt, yt, wt = (torch.tensor(a, dtype=torch.float32) for a in (x, y, w))
+    net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=1e-5)
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(epochs):
+        for idx in torch.randperm(len(xt), generator=gen).split(4096):
+            logit = net(xt[idx]).squeeze(1)
+            bce = torch.nn.functional.binary_cross_entropy_with_logits(logit, yt[idx], reduction="none")
+            loss = (bce * wt[idx]).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    first, last = net[0], net[2]
+    return {"type": "mlp", "w1": first.weight.detach().numpy().T.tolist(), "b1": first.bias.detach().numpy().tolist(),
+            "w2": last.weight.detach().numpy()[0].tolist(), "b2": float(last.bias.detach()[0])}
+
+
+def best_per_sentence(conf: np.ndarray, gain: np.ndarray, sents: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Highest confidence per sentence (0 where none) and the row it came from (-1)."""
+    conf = np.where(gain > 0, conf, 0.0)
+    best = np.zeros(n)
+    row = np.full(n, -1)
+    order = np.argsort(conf)
+    best[sents[order]] = conf[order]
+    row[sents[order]] = order
+    return best, row
+
+
+def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
+                 kind: str = "mlp", log=print) -> dict:
+    src = [s for s, _ in pairs]
+    tgt = [t for _, t in pairs]
+    t0 = time.time()
+    xe, ye, se = candidate_rows(model, src, tgt)
+    # Leave-one-out pair counts: a training error must not count itself as attested.
+    col = FEATURES.index("pair_count")
+    xe[:, col] = np.log1p(np.maximum(np.expm1(xe[:, col]) - ye, 0.0))
+    # Half of the clean tuning sentences train the scorer, the other half set the threshold.
+    clean_fit, clean_hold = clean[::2], clean[1::2]
+    negatives = tgt + clean_fit
+    xc, yc, sc = candidate_rows(model, negatives, negatives)
+    log(f"  candidates with positive gain: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
+        f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
+    x = np.vstack([xe, xc])
+    y = np.concatenate([ye, yc]).astype(np.float64)
+    # Clean official sentences weigh more: a false alarm costs more than a miss.
+    w = np.concatenate([np.ones(len(xe)), np.full(len(xc), 2.0)])
+    mean = x.mean(axis=0)
+    std = x.std(axis=0) + 1e-6
+    scorer = {"features": list(FEATURES), "mean": mean.tolist(), "std": std.tolist()}
+    if kind == "mlp":
+        scorer.update(fit_mlp((x - mean) / std, y, w))
+    else:
+        weights, bias = fit_logistic((x - mean) / std, y, w)
+        scorer.update({"type": "logistic", "weights": weights.tolist(), "bias": bias})
+    log(f"  fitted a {scorer['type']} scorer on {len(x):,} candidates ({time.time() - t0:.0f} s)")
+    model.scorer = scorer
+    # Threshold: the lowest that changes at most max_clean_fp of the held-out clean sentences.
+    n_clean = len(clean_hold)
+    xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
+    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, n_clean)
+    allowed = int(np.floor(max_clean_fp * n_clean))
+    threshold = float(np.sort(best_clean)[::-1][allowed]) + 1e-6 if n_clean > allowed else 0.5
+    threshold = max(threshold, 0.05)
+    scorer["threshold"] = threshold
+    # First-round sentence-level figures on the training pairs at that threshold (for the log).
+    best_err, row = best_per_sentence(model.confidence(xe), xe[:, 0], se, len(src))
+    has_error = np.array([s != t for s, t in pairs])
+    fired = best_err >= threshold
+    right = fired & (row >= 0) & ye[np.maximum(row, 0)]
+    precision = right.sum() / max(fired.sum(), 1)
+    recall = right[has_error].sum() / max(has_error.sum(), 1)
+    scorer["train_first_round"] = {
+        "precision_edits": round(float(precision), 4),
+        "recall_sentences_some_fix": round(float(recall), 4),
+        "clean_tune_changed": round(float((best_clean >= threshold).mean()), 5),
+    }
+    log(f"  scorer: threshold {threshold:.3f}; {scorer['train_first_round']}")
+    return scorer
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m proofread.model.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=default_data_dir(), help="shared/data directory")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "models" / "charlm")
+    parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)
+    parser.add_argument("--skip-lm", action="store_true", help="reuse the counted n-grams in --out")
+    parser.add_argument("--scorer", choices=("mlp", "logistic"), default="mlp")
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="leave a text/ source out of the language model (e.g. 'thucnews_*'); repeatable")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    if not args.skip_lm:
+        print("language model")
+        build_lm(args.data, out, exclude=tuple(args.exclude))
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["name"] = "charlm"
+    vocab = CharNgramLM(out).vocab
+    meta["words"] = build_word_index(vocab, out)
+    meta["homophone_entries"] = build_homophones(vocab, out)
+    pairs = training_pairs(args.data)
+    meta["confusion_pairs"] = write_pair_counts(pairs, out)
+    (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"words {meta['words']}, confusion pairs {meta['confusion_pairs']}")
+    (out / "scorer.json").unlink(missing_ok=True)
+    model = SpellingModel(out)
+    clean = clean_tuning_sentences(args.data)
+    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer)
+    (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
+    print(f"done in {time.time() - t0:.0f} s -> {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Which clean sentences the model may learn from, and which are held back for evaluation.
+
+A line of ``shared/data/text`` is held back by a fixed hash, so every run and every machine
+agrees on the split without a stored list: bucket 0 is the clean evaluation slice (the
+false-positive benchmark), bucket 1 the clean tuning slice (thresholds); both are excluded
+from the language model.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+from typing import Iterator
+
+EVAL_BUCKET = 0
+TUNE_BUCKET = 1
+BUCKETS = 100
+
+#: Official registers (gov and news-official) in ``text/``: the false-positive benchmark reads these.
+OFFICIAL_FILES = (
+    "xwlb_chinadata", "laws_lawrefbook", "gwr_1954_2018_ljtyduyu", "gwr_2008_2022_liuzeyi",
+    "govcn_policy_2019", "cpc19_report", "cpc20_report",
+)
+
+
+def bucket(line: str) -> int:
+    """The line's hash bucket in ``[0, BUCKETS)`` (md5 of its stripped UTF-8 text)."""
+    digest = hashlib.md5(line.strip().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "little") % BUCKETS
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` next to the checkout (where the project keeps its data)."""
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def text_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "text").glob("*.txt.gz"))
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                yield line
+
+
+def held_back_lines(data_dir: Path, which: int = EVAL_BUCKET, files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[str]:
+    """Lines of the official registers in hash bucket ``which`` (never seen by the model)."""
+    for name in files:
+        for line in read_lines(data_dir / "text" / f"{name}.txt.gz"):
+            if bucket(line) == which:
+                yield line

@@ -1,0 +1,393 @@
+"""Statistical spelling corrector: candidates, features, a learned scorer, iterative decisions.
+
+For every editable Chinese character, candidates are the characters that (a) are confusable
+with it (same/similar sound or shape, from ``proofread.similarity``, or a wrong->right pair
+attested in training data) and (b) complete a dictionary word around it that the original
+character does not. Each candidate gets features (language-model gain over the +-3 character
+window, the word it forms, the word the original sits in, confusion type, how often the pair
+was seen in training errors, character frequencies); a logistic scorer turns them into a
+confidence. The best candidate of a sentence is accepted when its confidence reaches the
+threshold, the sentence is rescored with the edit in place, and this repeats, so that two
+errors close together no longer hide each other.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..similarity import SHAPE, SIMILAR_SOUND, SOUND, default_similarity
+from .ngram import BOUNDARY, SPECIAL, CharNgramLM, ngram_keys
+from .words import MASK, WORD_LENGTHS, Homophones, WordIndex
+
+PAD = 4  # boundary ids on each side of a sentence in the flat batch array
+WINDOW = 3  # characters of context scored on each side of a candidate
+MAX_EDITS = 4  # per sentence
+_KIND_CODE = {SOUND: 1, SIMILAR_SOUND: 2, SHAPE: 3}
+ATTESTED_ONLY = 4  # a pair seen in training errors but in no confusion table
+
+FEATURES = (
+    "gain", "gain_pos", "new_word_2", "new_word_3plus", "new_word_freq", "orig_word_2", "orig_word_3plus",
+    "sound", "similar_sound", "shape", "pair_count", "orig_char_freq", "cand_char_freq", "gain_x_orig_word",
+    "only_real_word", "real_word_3plus", "real_minus_new_freq", "no_word", "gain_x_only_real", "gain_x_no_word",
+    "orig_word_freq", "orig_trigram_count", "cand_trigram_count", "pair", "gain_x_pair",
+)
+PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
+MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One proposed change: ``text[position:position + len(original)]`` -> ``suggestion``
+    (one character, or two for a two-character word)."""
+
+    position: int
+    original: str
+    suggestion: str
+    confidence: float
+
+
+@dataclass
+class Candidates:
+    """Candidate rows of a batch: arrays of equal length."""
+
+    sentence: np.ndarray  # index of the sentence in the batch
+    position: np.ndarray  # character offset in the sentence
+    orig: np.ndarray  # original char id
+    cand: np.ndarray  # candidate char id
+    features: np.ndarray  # (rows, len(FEATURES))
+    cand2: np.ndarray  # second candidate char id of a two-character replacement, else -1
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class SpellingModel:
+    """The shipped model: language model, word index, confusion table and scorer. Thread-safe (read-only)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        self.directory = directory
+        self.lm = CharNgramLM(directory)
+        self.vocab = self.lm.vocab
+        self.words = WordIndex(directory)
+        self.homophones = Homophones(directory) if (directory / "sounds.npy").exists() else None
+        self.name = self.lm.meta.get("name", directory.name)
+        scorer_path = directory / "scorer.json"
+        self.scorer = json.loads(scorer_path.read_text(encoding="utf-8")) if scorer_path.exists() else None
+        self._log_freq = np.log(np.maximum(self.lm.unigram, 0.5) / self.lm.total)
+        # Only Chinese characters are ever proposed.
+        self._cjk = np.array([False] * SPECIAL + [is_cjk(ch) for ch in self.vocab.chars])
+        self._load_confusion(directory / "pairs.tsv")
+
+    @property
+    def threshold(self) -> float:
+        return float(self.scorer["threshold"]) if self.scorer else 1.0
+
+    def _load_confusion(self, pairs_path: Path) -> None:
+        kinds: dict[int, int] = {}
+        counts: dict[int, float] = {}
+        vocab = self.vocab
+        similarity = default_similarity()
+        for ch in vocab.chars:
+            if not is_cjk(ch):
+                continue
+            a = vocab.id(ch)
+            for other, kind in similarity.similar(ch).items():
+                b = vocab.id(other)
+                if b >= SPECIAL:
+                    kinds[(a << 16) | b] = _KIND_CODE[kind]
+        if pairs_path.exists():
+            for line in pairs_path.read_text(encoding="utf-8").splitlines():
+                if not line or line.startswith("#"):
+                    continue
+                wrong, right, count = line.split("\t")
+                a, b = vocab.id(wrong), vocab.id(right)
+                if a >= SPECIAL and b >= SPECIAL:
+                    key = (a << 16) | b
+                    kinds.setdefault(key, ATTESTED_ONLY)
+                    counts[key] = float(count)
+        keys = np.array(sorted(kinds), dtype=np.int64)
+        self._conf_keys = keys
+        self._conf_kind = np.array([kinds[k] for k in keys.tolist()], dtype=np.int8)
+        self._conf_count = np.array([counts.get(k, 0.0) for k in keys.tolist()], dtype=np.float64)
+        self._attested_keys = keys[self._conf_count >= MIN_ATTESTED]
+
+    # -- candidates and features ------------------------------------------------------------
+
+    def encode_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat id array with ``PAD`` boundaries around each text; start offsets; lengths."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        starts = PAD + np.concatenate(([0], np.cumsum(lengths + PAD)[:-1])) if len(texts) else lengths
+        flat = np.full(int(lengths.sum() + PAD * (len(texts) + 1)), BOUNDARY, dtype=np.int64)
+        for text, start in zip(texts, starts.tolist()):
+            flat[start:start + len(text)] = self.vocab.encode(text)
+        return flat, starts, lengths
+
+    def candidates(
+        self, flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, editable: np.ndarray
+    ) -> Candidates:
+        """Candidate rows for every editable position (``editable``: bool over ``flat``)."""
+        sent_of = np.repeat(np.arange(len(starts)), lengths)
+        gpos = (np.concatenate([np.arange(s, s + n) for s, n in zip(starts.tolist(), lengths.tolist())])
+                if len(starts) else np.zeros(0, dtype=np.int64))
+        keep = editable[gpos]
+        sent_of, gpos = sent_of[keep], gpos[keep]
+        real = flat >= SPECIAL
+        # Rows: (position, candidate, word length, ln word freq, whether the original also was a word there).
+        rows_g, rows_c, rows_len, rows_freq, rows_real = [], [], [], [], []
+        orig_len = np.zeros(len(flat), dtype=np.int64)
+        orig_freq = np.zeros(len(flat))
+        for n in WORD_LENGTHS:
+            for k in range(n):
+                first = gpos - k
+                cols = first[:, None] + np.arange(n)[None, :]
+                ok = real[cols].all(axis=1)
+                g, cols = gpos[ok], cols[ok]
+                ids = flat[cols].copy()
+                ids[:, k] = MASK
+                key = np.zeros(len(g), dtype=np.uint64)
+                for t in range(n):
+                    key = (key << np.uint64(16)) | ids[:, t].astype(np.uint64)
+                query, char, freq = self.words.fillers(n, key)
+                qg = g[query]
+                is_orig = char == flat[qg]
+                orig_word_here = np.zeros(len(g), dtype=bool)
+                orig_word_here[query[is_orig]] = True
+                np.maximum.at(orig_len, g[orig_word_here], n)
+                np.maximum.at(orig_freq, qg[is_orig], freq[is_orig])
+                other = ~is_orig
+                rows_g.append(qg[other])
+                rows_c.append(char[other])
+                rows_len.append(np.full(int(other.sum()), n))
+                rows_freq.append(freq[other])
+                rows_real.append(orig_word_here[query][other])
+        # Pairs attested in training errors may apply without forming a word (在->再, 阿->啊).
+        if len(self._attested_keys):
+            lo = np.searchsorted(self._attested_keys, flat[gpos] << 16)
+            hi = np.searchsorted(self._attested_keys, (flat[gpos] << 16) | 0xFFFF)
+            counts = hi - lo
+            qg = np.repeat(gpos, counts)
+            entry = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            rows_g.append(qg)
+            rows_c.append(self._attested_keys[entry] & 0xFFFF)
+            rows_len.append(np.zeros(len(qg), dtype=np.int64))
+            rows_freq.append(np.zeros(len(qg)))
+            rows_real.append(np.zeros(len(qg), dtype=bool))
+        g = np.concatenate(rows_g).astype(np.int64)
+        c = np.concatenate(rows_c).astype(np.int64)
+        wlen = np.concatenate(rows_len)
+        wfreq = np.concatenate(rows_freq)
+        realword = np.concatenate(rows_real)
+        # Only confusable pairs.
+        pair = (flat[g] << 16) | c
+        idx = np.minimum(np.searchsorted(self._conf_keys, pair), max(len(self._conf_keys) - 1, 0))
+        conf = self._conf_keys[idx] == pair if len(self._conf_keys) else np.zeros(len(g), dtype=bool)
+        g, c, wlen, wfreq, idx, realword = g[conf], c[conf], wlen[conf], wfreq[conf], idx[conf], realword[conf]
+        # One row per (position, candidate): the longest, most frequent word it forms where the
+        # original formed none (new), and the same over spans where the original was a word too.
+        row_key = g * 65536 + c
+        uniq, inverse = np.unique(row_key, return_inverse=True)
+        new_len = np.zeros(len(uniq), dtype=np.int64)
+        new_freq = np.zeros(len(uniq))
+        real_len = np.zeros(len(uniq), dtype=np.int64)
+        real_freq = np.zeros(len(uniq))
+        np.maximum.at(new_len, inverse[~realword], wlen[~realword])
+        np.maximum.at(new_freq, inverse[~realword], wfreq[~realword])
+        np.maximum.at(real_len, inverse[realword], wlen[realword])
+        np.maximum.at(real_freq, inverse[realword], wfreq[realword])
+        first_of = np.zeros(len(uniq), dtype=np.int64)
+        first_of[inverse[::-1]] = np.arange(len(inverse))[::-1]
+        g, c, idx = uniq // 65536, uniq % 65536, idx[first_of]
+        sentence = np.searchsorted(starts, g, "right") - 1
+        gain, orig_ngram, cand_ngram = self._gain(flat, g, c, starts[sentence] + lengths[sentence])
+        kind = self._conf_kind[idx]
+        o = flat[g]
+        olen = orig_len[g]
+        only_real = (new_len == 0) & (real_len > 0)
+        no_word = (new_len == 0) & (real_len == 0)
+        feats = np.column_stack([
+            gain,
+            np.maximum(gain, 0.0),
+            new_len == 2,
+            new_len >= 3,
+            new_freq,
+            olen == 2,
+            olen >= 3,
+            kind == 1,
+            kind == 2,
+            kind == 3,
+            np.log1p(self._conf_count[idx]),
+            self._log_freq[o],
+            self._log_freq[c],
+            gain * (olen >= 2),
+            only_real,
+            real_len >= 3,
+            real_freq - new_freq,
+            no_word,
+            gain * only_real,
+            gain * no_word,
+            orig_freq[g],
+            orig_ngram,
+            cand_ngram,
+            np.zeros(len(g)),
+            np.zeros(len(g)),
+        ]).astype(np.float64)
+        single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
+        if self.homophones is None:
+            return single
+        return _concat(single, self._pair_candidates(flat, starts, lengths, gpos, orig_len, orig_freq))
+
+    def _pair_candidates(self, flat, starts, lengths, gpos, orig_len, orig_freq) -> Candidates:
+        """Two adjacent characters both replaced by a homophone word (安检 -> 案件)."""
+        g = gpos[np.isin(gpos + 1, gpos)]
+        query, c1, c2, wfreq = self.homophones.words(flat[g], flat[g + 1])
+        g0 = g[query]
+        keep = (c1 != flat[g0]) & (c2 != flat[g0 + 1])
+        g0, c1, c2, wfreq = g0[keep], c1[keep], c2[keep], wfreq[keep]
+        key = (g0 << 32) | (c1 << 16) | c2
+        key, first = np.unique(key, return_index=True)
+        g0, c1, c2, wfreq = g0[first], c1[first], c2[first], wfreq[first]
+        # Only common words that the corpus attests as a bigram (keeps the candidate count small).
+        cand_bi = self._bigram_log_counts(c1, c2)
+        keep = (wfreq >= PAIR_MIN_LOG_FREQ) & np.isfinite(cand_bi)
+        g0, c1, c2, wfreq, cand_bi = g0[keep], c1[keep], c2[keep], wfreq[keep], cand_bi[keep]
+        sentence = np.searchsorted(starts, g0, "right") - 1
+        ends = starts[sentence] + lengths[sentence]
+        offsets = np.arange(-WINDOW, WINDOW + 2)
+        cols = g0[:, None] + offsets[None, :]
+        windows = flat[np.clip(cols, 0, len(flat) - 1)]
+        valid = cols[:, WINDOW:] <= ends[:, None]
+        changed = windows.copy()
+        changed[:, WINDOW] = c1
+        changed[:, WINDOW + 1] = c2
+        delta = self.lm.position_scores(changed, WINDOW) - self.lm.position_scores(windows, WINDOW)
+        gain = (delta * valid).sum(axis=1)
+        orig_bi = self._bigram_log_counts(flat[g0], flat[g0 + 1])
+        olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
+        o = flat[g0]
+        feats = np.column_stack([
+            gain, np.maximum(gain, 0.0),
+            olen == 0, np.zeros(len(g0)), wfreq,  # new two-character word where none stood
+            olen == 2, olen >= 3,
+            np.ones(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)),
+            (self._log_freq[o] + self._log_freq[flat[g0 + 1]]) / 2, (self._log_freq[c1] + self._log_freq[c2]) / 2,
+            gain * (olen >= 2),
+            olen >= 2, np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), gain * (olen >= 2), np.zeros(len(g0)),
+            np.maximum(orig_freq[g0], orig_freq[g0 + 1]),
+            np.where(np.isfinite(orig_bi), orig_bi, -1.0), np.where(np.isfinite(cand_bi), cand_bi, -1.0),
+            np.ones(len(g0)), gain,
+        ]).astype(np.float64)
+        return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
+
+    def _bigram_log_counts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return self.lm.log_counts(2, (a.astype(np.uint64) << np.uint64(16)) | b.astype(np.uint64))
+
+    def _gain(self, flat: np.ndarray, g: np.ndarray, c: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, ...]:
+        """LM log-score change over the window when ``flat[g]`` becomes ``c``, and the highest
+        log count of a trigram through ``g`` before and after the change."""
+        if len(g) == 0:
+            return np.zeros(0), np.zeros(0), np.zeros(0)
+        offsets = np.arange(-WINDOW, WINDOW + 1)
+        cols = g[:, None] + offsets[None, :]
+        windows = flat[np.clip(cols, 0, len(flat) - 1)]
+        # Score the centre and the WINDOW characters after it, up to the first boundary after the text.
+        valid = cols[:, WINDOW:] <= ends[:, None]
+        _, first, inv = np.unique(g, return_index=True, return_inverse=True)
+        before = self.lm.position_scores(windows[first], WINDOW)[inv]
+        orig_ngram = self._trigram_evidence(windows[first])[inv]
+        changed = windows.copy()
+        changed[:, WINDOW] = c
+        after = self.lm.position_scores(changed, WINDOW)
+        return ((after - before) * valid).sum(axis=1), orig_ngram, self._trigram_evidence(changed)
+
+    def _trigram_evidence(self, windows: np.ndarray) -> np.ndarray:
+        # Trigrams ending at the centre and the two columns after it (key column = end - 2).
+        counts = self.lm.log_counts(3, ngram_keys(windows, 3)[:, WINDOW - 2:WINDOW + 1])
+        return np.where(np.isfinite(counts), counts, -1.0).max(axis=1)
+
+    def confidence(self, features: np.ndarray) -> np.ndarray:
+        """Probability that each candidate is a right correction (the scorer in ``scorer.json``)."""
+        if self.scorer is None:
+            raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.model.build)")
+        sc = self.scorer
+        z = (features - np.asarray(sc["mean"])) / np.asarray(sc["std"])
+        if sc.get("type") == "mlp":
+            hidden = np.maximum(z @ np.asarray(sc["w1"]) + np.asarray(sc["b1"]), 0.0)
+            logit = hidden @ np.asarray(sc["w2"]) + float(sc["b2"])
+        else:
+            logit = z @ np.asarray(sc["weights"]) + float(sc["bias"])
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def correct(
+        self,
+        texts: Sequence[str],
+        editable: Sequence[Sequence[bool]] | None = None,
+        threshold: float | None = None,
+        max_edits: int = MAX_EDITS,
+    ) -> list[list[Correction]]:
+        """Corrections for each text. ``editable[i][j]`` False keeps ``texts[i][j]`` untouched."""
+        threshold = self.threshold if threshold is None else threshold
+        flat, starts, lengths = self.encode_batch(texts)
+        allowed = np.zeros(len(flat), dtype=bool)
+        for i, (text, start) in enumerate(zip(texts, starts.tolist())):
+            mask = np.fromiter((is_cjk(ch) for ch in text), dtype=bool, count=len(text))
+            if editable is not None:
+                mask &= np.asarray(editable[i], dtype=bool)
+            allowed[start:start + len(text)] = mask
+        allowed &= flat >= SPECIAL
+        out: list[list[Correction]] = [[] for _ in texts]
+        active = np.arange(len(texts))
+        for _ in range(max_edits):
+            if len(active) == 0:
+                break
+            # Rescore only the sentences still changing; the others keep their editable mask off.
+            live = np.zeros(len(flat), dtype=bool)
+            for s in active.tolist():
+                live[starts[s]:starts[s] + lengths[s]] = True
+            cands = self.candidates(flat, starts, lengths, allowed & live)
+            if len(cands) == 0:
+                break
+            conf = self.confidence(cands.features)
+            conf[cands.features[:, 0] <= 0] = 0.0
+            chinese = self._cjk[cands.cand] & ((cands.cand2 < 0) | self._cjk[np.maximum(cands.cand2, 0)])
+            conf[~chinese] = 0.0
+            order = np.lexsort((-conf, cands.sentence))
+            first = order[np.r_[True, cands.sentence[order][1:] != cands.sentence[order][:-1]]]
+            accepted = first[conf[first] >= threshold]
+            for r in accepted.tolist():
+                s, pos = int(cands.sentence[r]), int(cands.position[r])
+                g = starts[s] + pos
+                new = [int(cands.cand[r])] + ([int(cands.cand2[r])] if cands.cand2[r] >= 0 else [])
+                suggestion = "".join(self.vocab.char(i) for i in new)
+                out[s].append(Correction(pos, texts[s][pos:pos + len(new)], suggestion, float(conf[r])))
+                flat[g:g + len(new)] = new
+                allowed[g:g + len(new)] = False
+            active = np.unique(cands.sentence[accepted])
+        for found in out:
+            found.sort(key=lambda c: c.position)
+        return out
+
+
+def _concat(a: Candidates, b: Candidates) -> Candidates:
+    return Candidates(*(np.concatenate([getattr(a, f), getattr(b, f)]) for f in
+                        ("sentence", "position", "orig", "cand", "features", "cand2")))
+
+
+def load_default() -> SpellingModel:
+    """The model shipped in ``models/charlm``."""
+    from .._resources import resource_dir
+
+    return SpellingModel(resource_dir("models") / DEFAULT_NAME)
+
+
+DEFAULT_NAME = "charlm"

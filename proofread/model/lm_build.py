@@ -1,0 +1,131 @@
+"""Count and store the character n-gram model (the slow half of ``python -m proofread.model.build``)."""
+from __future__ import annotations
+
+import json
+import time
+from fnmatch import fnmatch
+from pathlib import Path
+
+import ahocorasick
+import numpy as np
+
+from ..similarity import pycorrector_data_dir
+from ..text import normalize
+from .corpus import EVAL_BUCKET, TUNE_BUCKET, bucket, read_lines, text_files
+from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, ngram_keys
+
+#: Minimum count kept per order (pruning sets the model's size).
+MIN_COUNT = {2: 2, 3: 2, 4: 2}
+MIN_CHAR_COUNT = 3
+#: A training line sharing this many characters with an evaluation sentence is dropped.
+OVERLAP = 16
+
+
+def evaluation_targets(data_dir: Path) -> list[str]:
+    """Corrected sentences of every evaluation set (kept out of the language model)."""
+    paths = sorted((data_dir / "csc").glob("*_test.tsv")) + [pycorrector_data_dir() / "sighan2015_test.tsv"]
+    out = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                out.append(normalize(parts[1].strip()).text)
+    return out
+
+
+def _contamination_matcher(targets: list[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for t in targets:
+        if len(t) >= OVERLAP:
+            for i in range(len(t) - OVERLAP + 1):
+                automaton.add_word(t[i:i + OVERLAP], 0)
+        elif len(t) >= 8:
+            automaton.add_word(t, 0)
+    automaton.make_automaton()
+    return automaton
+
+
+def training_text(data_dir: Path, log=print, exclude: tuple[str, ...] = ()) -> tuple[str, dict]:
+    """All training lines joined by newlines, and statistics of what was excluded.
+
+    ``exclude``: source names (file names without ``.txt.gz``, ``fnmatch`` patterns) to leave out.
+    """
+    matcher = _contamination_matcher(evaluation_targets(data_dir))
+    kept: list[str] = []
+    stats = {"lines": 0, "held_back": 0, "overlap_with_evaluation": 0, "chars": 0}
+    for path in text_files(data_dir):
+        if any(fnmatch(path.name[:-len(".txt.gz")], pattern) for pattern in exclude):
+            log(f"  skipped {path.name}")
+            continue
+        for line in read_lines(path):
+            stats["lines"] += 1
+            if bucket(line) in (EVAL_BUCKET, TUNE_BUCKET):
+                stats["held_back"] += 1
+                continue
+            text = normalize(line).text
+            if next(matcher.iter(text), None) is not None:
+                stats["overlap_with_evaluation"] += 1
+                continue
+            kept.append(text)
+            stats["chars"] += len(text)
+        log(f"  read {path.name}: {stats['lines']} lines so far")
+    return "\n".join(kept), stats
+
+
+def build_vocab(text: str) -> CharVocab:
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    values, counts = np.unique(points, return_counts=True)
+    probe = CharVocab([])
+    chars = []
+    for v, c in zip(values.tolist(), counts.tolist()):
+        ch = chr(v)
+        if c >= MIN_CHAR_COUNT and v < 0x10000 and probe.encode(ch)[0] == UNK and not ch.isspace():
+            chars.append(ch)
+    return CharVocab(chars)
+
+
+def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
+    """Count every order, prune, quantise and write the ``.npy`` files; return the metadata."""
+    ids = np.concatenate(([BOUNDARY], vocab.encode(text), [BOUNDARY])).astype(np.uint16)
+    log(f"  encoded {len(ids):,} ids, vocabulary {len(vocab):,}")
+    unigram = np.bincount(ids, minlength=len(vocab)).astype(np.uint32)
+    np.save(out / "unigram.npy", unigram)
+    (out / "vocab.txt").write_text("\n".join(vocab.chars) + "\n", encoding="utf-8")
+    scale: dict[str, float] = {}
+    sizes: dict[str, int] = {}
+    is_boundary = ids == BOUNDARY
+    for n in range(2, MAX_ORDER + 1):
+        t0 = time.time()
+        keys = ngram_keys(ids, n)
+        # An n-gram may start or end at a line boundary, never span one.
+        inner = np.zeros(len(keys), dtype=bool)
+        for t in range(1, n - 1):
+            inner |= is_boundary[t:t + len(keys)]
+        keys = keys[~inner]
+        keys, counts = np.unique(keys, return_counts=True)
+        keep = counts >= MIN_COUNT[n]
+        keys, counts = keys[keep], counts[keep]
+        s = 255.0 / float(np.log(counts.max()))
+        q = np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8)
+        np.save(out / f"order{n}.keys.npy", keys)
+        np.save(out / f"order{n}.q.npy", q)
+        scale[str(n)] = s
+        sizes[str(n)] = int(len(keys))
+        log(f"  order {n}: {len(keys):,} n-grams kept (count >= {MIN_COUNT[n]}) in {time.time() - t0:.0f} s")
+        del keys, counts, inner
+    return {"scale": scale, "ngrams": sizes, "min_count": {str(k): v for k, v in MIN_COUNT.items()},
+            "vocab": len(vocab), "ids": int(len(ids))}
+
+
+def build_lm(data_dir: Path, out: Path, log=print, exclude: tuple[str, ...] = ()) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    text, stats = training_text(data_dir, log, exclude)
+    stats["excluded_sources"] = list(exclude)
+    log(f"  training text: {stats} ({time.time() - t0:.0f} s)")
+    vocab = build_vocab(text)
+    meta = count_and_store(text, vocab, out, log)
+    meta["corpus"] = stats
+    meta["build_seconds"] = round(time.time() - t0)
+    (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
+    return meta

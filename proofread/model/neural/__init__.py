@@ -1,0 +1,1 @@
+"""Training pipeline of the small neural character corrector (see ``train``)."""

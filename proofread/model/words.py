@@ -1,0 +1,141 @@
+"""Masked word index: which characters complete a dictionary word around a given position.
+
+For every word of 2..4 characters and every position ``k`` in it, the key is the word's ids
+with position ``k`` replaced by ``MASK``; the value is the character at ``k`` and the word's
+log frequency. Looking up all spans around a position in one ``np.searchsorted`` gives at
+once every character that would form a word there, and whether the original one does.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .ngram import SPECIAL, CharVocab
+
+MASK = 0xFFFF
+WORD_LENGTHS = (2, 3, 4)
+FREQ_SCALE = 10.0  # stored as round(ln(freq) * FREQ_SCALE) in uint8
+
+
+def jieba_dictionary() -> Path:
+    import jieba
+
+    return Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+
+
+def build_word_index(vocab: CharVocab, out: Path, min_freq: int = 3) -> dict[str, int]:
+    """Write ``words{L}.{keys,chars,freq}.npy`` from jieba's dictionary; return sizes."""
+    by_length: dict[int, list[tuple[np.ndarray, int]]] = {n: [] for n in WORD_LENGTHS}
+    with open(jieba_dictionary(), encoding="utf-8") as f:
+        for line in f:
+            word, freq, *_ = line.split(" ")
+            if len(word) in by_length and int(freq) >= min_freq:
+                ids = vocab.encode(word)
+                if (ids >= SPECIAL).all():
+                    by_length[len(word)].append((ids, int(freq)))
+    sizes = {}
+    for n, words in by_length.items():
+        ids = np.array([w for w, _ in words], dtype=np.uint64).reshape(-1, n)
+        freq = np.array([f for _, f in words], dtype=np.float64)
+        keys, chars, freqs = [], [], []
+        for k in range(n):
+            masked = ids.copy()
+            masked[:, k] = MASK
+            key = np.zeros(len(ids), dtype=np.uint64)
+            for t in range(n):
+                key = (key << np.uint64(16)) | masked[:, t]
+            keys.append(key)
+            chars.append(ids[:, k].astype(np.uint16))
+            freqs.append(np.clip(np.rint(np.log(freq) * FREQ_SCALE), 0, 255).astype(np.uint8))
+        key, ch, fq = np.concatenate(keys), np.concatenate(chars), np.concatenate(freqs)
+        order = np.lexsort((ch, key))
+        np.save(out / f"words{n}.keys.npy", key[order])
+        np.save(out / f"words{n}.chars.npy", ch[order])
+        np.save(out / f"words{n}.freq.npy", fq[order])
+        sizes[str(n)] = len(words)
+    return sizes
+
+
+class WordIndex:
+    """Read-only masked word index loaded from a model directory (memory-mapped)."""
+
+    def __init__(self, directory: Path) -> None:
+        self._keys = {n: np.load(directory / f"words{n}.keys.npy", mmap_mode="r") for n in WORD_LENGTHS}
+        self._chars = {n: np.load(directory / f"words{n}.chars.npy", mmap_mode="r") for n in WORD_LENGTHS}
+        self._freq = {n: np.load(directory / f"words{n}.freq.npy", mmap_mode="r") for n in WORD_LENGTHS}
+
+    def fillers(self, n: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For masked ``n``-character ``keys``: (query index, filler char id, ln freq) of each match."""
+        table = self._keys[n]
+        lo = np.searchsorted(table, keys, "left")
+        hi = np.searchsorted(table, keys, "right")
+        counts = hi - lo
+        query = np.repeat(np.arange(len(keys)), counts)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        entry = starts + np.arange(len(query))
+        return query, self._chars[n][entry].astype(np.int64), self._freq[n][entry] / FREQ_SCALE
+
+
+def build_homophones(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:
+    """Write ``sounds.npy`` (fuzzy-pinyin ids of each character, two readings at most) and the
+    ``homophones2.*.npy`` index of two-character jieba words by the sounds of their characters."""
+    from ..similarity import fuzzy, readings
+
+    sound_ids: dict[str, int] = {}
+    sounds = np.zeros((len(vocab), 2), dtype=np.uint16)
+    for i, ch in enumerate(vocab.chars, start=SPECIAL):
+        for j, r in enumerate(dict.fromkeys(map(fuzzy, readings(ch)))):
+            if j < 2:
+                sounds[i, j] = sound_ids.setdefault(r, len(sound_ids) + 1)
+    np.save(out / "sounds.npy", sounds)
+    keys, words, freqs = [], [], []
+    with open(jieba_dictionary(), encoding="utf-8") as f:
+        for line in f:
+            word, freq, *_ = line.split(" ")
+            if len(word) != 2 or int(freq) < min_freq:
+                continue
+            a, b = (int(x) for x in vocab.encode(word))
+            if a < SPECIAL or b < SPECIAL:
+                continue
+            for sa in sounds[a]:
+                for sb in sounds[b]:
+                    if sa and sb:
+                        keys.append((int(sa) << 16) | int(sb))
+                        words.append((a << 16) | b)
+                        freqs.append(min(255, round(np.log(int(freq)) * FREQ_SCALE)))
+    key, word, freq = (np.array(v, dtype=t) for v, t in ((keys, np.uint32), (words, np.uint32), (freqs, np.uint8)))
+    order = np.lexsort((word, key))
+    np.save(out / "homophones2.keys.npy", key[order])
+    np.save(out / "homophones2.words.npy", word[order])
+    np.save(out / "homophones2.freq.npy", freq[order])
+    return len(key)
+
+
+class Homophones:
+    """Two-character words sounding like a given character pair (memory-mapped)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.sounds = np.load(directory / "sounds.npy").astype(np.int64)
+        self._keys = np.load(directory / "homophones2.keys.npy", mmap_mode="r")
+        self._words = np.load(directory / "homophones2.words.npy", mmap_mode="r")
+        self._freq = np.load(directory / "homophones2.freq.npy", mmap_mode="r")
+
+    def words(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For char id pairs: (query index, first char, second char, ln freq) of each homophone word."""
+        queries, keys = [], []
+        for j in range(2):
+            for k in range(2):
+                sa, sb = self.sounds[first, j], self.sounds[second, k]
+                ok = (sa > 0) & (sb > 0)
+                queries.append(np.nonzero(ok)[0])
+                keys.append((sa[ok] << 16) | sb[ok])
+        query, key = np.concatenate(queries), np.concatenate(keys).astype(np.uint32)
+        lo = np.searchsorted(self._keys, key, "left")
+        hi = np.searchsorted(self._keys, key, "right")
+        counts = hi - lo
+        q = np.repeat(query, counts)
+        entry = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        word = self._words[entry].astype(np.int64)
+        return q, word >> 16, word & 0xFFFF, self._freq[entry] / FREQ_SCALE

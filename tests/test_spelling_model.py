@@ -1,0 +1,146 @@
+"""The shipped statistical spelling model (models/charlm), alone and as a pipeline checker.
+
+Example sentences are written for these tests (none is taken from an evaluation set); the
+misspellings in them are not in the shipped dictionaries, so only the model can find them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from proofread import Proofreader
+from proofread.checkers.base import Sentence
+from proofread.checkers.spelling_model import SpellingModelChecker, windows
+from proofread.finding import Severity, apply_findings
+from proofread.model.corrector import is_cjk, load_default
+from proofread.segment import Segmenter
+
+# (text with one wrong character, position, wrong, right)
+CLEAR_ERRORS = [
+    ("人民捡察院审查案件后依法提起公诉。", 2, "捡", "检"),
+    ("切实保障农民的吐地承包经营权。", 7, "吐", "土"),
+    ("坚决打赢防范化解重大风险功坚战。", 12, "功", "攻"),
+    ("各级政府要加强对安全生产工作的领导，落时安全生产责任制。", 19, "时", "实"),
+]
+CLEAN = [
+    "全面推进乡村振兴，加快建设农业强国。",
+    "加快构建新发展格局，着力推动高质量发展。",
+    "深入开展党史学习教育，弘扬伟大建党精神。",
+    "推进国家治理体系和治理能力现代化。",
+    "切实保障农民的土地承包经营权。",
+    "本条例自公布之日起施行。",
+    "各地区各部门要认真贯彻落实。",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_default()
+
+
+@pytest.fixture(scope="module")
+def proofreader():
+    return Proofreader(components=["protected_terms", "dictionary_rules", "spelling_model"])
+
+
+def test_model_fixes_clear_errors_in_one_batch(model):
+    found = model.correct([t for t, *_ in CLEAR_ERRORS])
+    for (text, pos, wrong, right), corrections in zip(CLEAR_ERRORS, found):
+        assert [(c.position, c.original, c.suggestion) for c in corrections] == [(pos, wrong, right)], text
+        assert model.threshold <= corrections[0].confidence <= 1.0
+
+
+def test_model_leaves_clean_official_sentences_alone(model):
+    assert model.correct(CLEAN) == [[] for _ in CLEAN]
+
+
+def test_two_errors_in_one_sentence_are_both_fixed(model):
+    # Each error lowers the other's evidence; accepting one and rescoring finds the second.
+    text = "人民捡察院依法保障农民的吐地承包经营权。"
+    found = model.correct([text])[0]
+    assert [(c.position, c.suggestion) for c in found] == [(2, "检"), (12, "土")]
+
+
+def test_editable_mask_and_threshold(model):
+    text, pos, _, _ = CLEAR_ERRORS[0]
+    locked = [True] * len(text)
+    locked[pos] = False
+    assert model.correct([text], [locked]) == [[]]
+    assert model.correct([text], threshold=1.01) == [[]]
+
+
+def test_non_chinese_text_is_never_altered(model):
+    texts = [
+        "请登录https://www.gov.cn/zhengce查阅2024年第3号文件。",
+        "GDP增长5.2%，CPI上涨0.2%，PMI为50.1。",
+        "版本v2.3.1修复了bug，详见README。",
+        "人民捡察院ABC123审查案件。",
+    ]
+    for text, corrections in zip(texts, model.correct(texts)):
+        for c in corrections:
+            assert is_cjk(text[c.position]) and is_cjk(c.suggestion), (text, c)
+    assert [(c.position, c.suggestion) for c in model.correct([texts[3]])[0]] == [(2, "检")]
+
+
+def test_pipeline_finding_has_exact_offsets_and_fields(proofreader):
+    text = "第一条\u200b　人民捡察院审查案件后依法提起公诉。"
+    findings = [f for f in proofreader.check(text) if f.rule == "model.ngram"]
+    assert len(findings) == 1
+    f = findings[0]
+    assert (f.start, f.end, f.original, f.suggestions) == (7, 8, "捡", ("检",))
+    assert text[f.start:f.end] == "捡"
+    assert f.category == "typo" and f.source == "charlm" and f.priority == 10
+    assert f.severity == (Severity.ERROR if f.confidence >= 0.9 else Severity.WARNING)
+    assert f.message == "“捡”疑为“检”之误"
+    assert apply_findings(text, findings) == "第一条\u200b　人民检察院审查案件后依法提起公诉。"
+
+
+def test_pipeline_leaves_clean_text_alone(proofreader):
+    assert [f for doc in proofreader.pipe(CLEAN) for f in doc if f.rule == "model.ngram"] == []
+
+
+def test_protected_span_is_never_changed(model):
+    checker = SpellingModelChecker(model)
+    text = "人民捡察院审查案件后依法提起公诉。"
+    free = Sentence(text, 0, dt.date(2024, 1, 1), 0, Segmenter())
+    guarded = Sentence(text, 0, dt.date(2024, 1, 1), 0, Segmenter())
+    guarded.protected.append((0, 5))
+    plain, protected = checker.check_batch([free, guarded])
+    assert [(f.start, f.suggestions) for f in plain] == [(2, ("检",))]
+    assert protected == []
+
+
+def test_options_turn_the_model_off_or_raise_the_threshold():
+    text = "人民捡察院审查案件后依法提起公诉。"
+    off = Proofreader(components=["spelling_model"], options={"model": "none"})
+    strict = Proofreader(components=["spelling_model"], options={"model_threshold": 1.01})
+    assert off.check(text) == [] and strict.check(text) == []
+
+
+def test_long_sentences_are_windowed_with_exact_offsets(model):
+    text = "，".join(["推进国家治理体系和治理能力现代化"] * 8) + "，人民捡察院审查案件。"
+    spans = windows(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(b - a <= 64 for a, b in spans) and all(a == b for (_, a), (b, _) in zip(spans, spans[1:]))
+    checker = SpellingModelChecker(model)
+    found = checker.check_batch([Sentence(text, 0, dt.date(2024, 1, 1), 0, Segmenter())])[0]
+    pos = text.index("捡")
+    assert [(f.start, f.end, f.original) for f in found] == [(pos, pos + 1, "捡")]
+
+
+def test_a_missing_model_directory_is_reported_when_the_proofreader_is_built(tmp_path):
+    with pytest.raises(ValueError, match="no meta.json"):
+        Proofreader(components=["spelling_model"], options={"model": str(tmp_path)})
+
+
+def test_the_model_directory_option_loads_that_model(model):
+    pr = Proofreader(components=["spelling_model"], options={"model": str(model.directory)})
+    assert [(f.start, f.suggestions) for f in pr.check("人民捡察院审查案件后依法提起公诉。")] == [(2, ("检",))]
+
+
+def test_empty_and_astral_texts(model):
+    # Characters outside the BMP (emoji) count as one position, like Python's str.
+    found = model.correct(["", "。", "😀人民捡察院😀"])
+    assert found[:2] == [[], []]
+    assert [(c.position, c.original, c.suggestion) for c in found[2]] == [(3, "捡", "检")]
