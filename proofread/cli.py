@@ -12,6 +12,7 @@ from . import __version__
 from .dictionaries import DictionaryError
 from .finding import Severity
 from .output import FORMATS, CheckedDocument, WRITERS
+from .scan import command as scan_command
 from .text.extract import InputError, decode, read_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -48,12 +49,38 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report findings at or above LEVEL: info, warning, error (default: info)")
     check.add_argument("--fail-on", default="error", choices=("error", "warning", "info", "never"),
                        help="exit 1 when a finding at or above this severity is reported (default: error)")
-    check.add_argument("--dict", dest="dicts", action="append", default=[], metavar="PATH",
-                       help="extra dictionary file (TSV; repeatable)")
+    add_pipeline_arguments(check)
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text format (default: on a terminal only)")
     check.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
+    scan_command.add_parser(sub)
     return parser
+
+
+def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
+    """Dictionary and model options, shared by ``check`` and ``scan``."""
+    parser.add_argument("--dict", dest="dicts", action="append", default=[], metavar="PATH",
+                        help="extra dictionary file (TSV; repeatable)")
+    parser.add_argument("--model", default="default", metavar="default|none|DIR",
+                        help="statistical spelling model: the shipped one, none, or a folder built by "
+                             "`python -m proofread.model.build` (default: default)")
+    parser.add_argument("--model-threshold", type=float, metavar="P",
+                        help="confidence a model correction needs (default: tuned into the model)")
+    parser.add_argument("--hf-model", metavar="DIR",
+                        help="also use a local Hugging Face BertForMaskedLM CSC model (e.g. macbert4csc)")
+    parser.add_argument("--hf-threshold", type=float, default=0.5, metavar="P",
+                        help="confidence an --hf-model correction needs (default: 0.5)")
+    parser.add_argument("--hf-device", default="cpu", metavar="DEVICE", help="torch device for --hf-model (default: cpu)")
+
+
+def pipeline_options(args: argparse.Namespace) -> dict:
+    """``Proofreader(options=...)`` from the arguments of :func:`add_pipeline_arguments`."""
+    options: dict = {"model": args.model}
+    if args.model_threshold is not None:
+        options["model_threshold"] = args.model_threshold
+    if args.hf_model:
+        options.update(hf_model=args.hf_model, hf_threshold=args.hf_threshold, hf_device=args.hf_device)
+    return options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _utf8_stdio()
     try:
-        return _check(args)
+        return scan_command.run(args) if args.command == "scan" else _check(args)
     except UsageError as e:
         print(f"proofread: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -79,11 +106,11 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--batch-size must be at least 1")
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
-    from .pipeline import Proofreader  # after argument errors, which need no dictionaries
+    from .pipeline import ComponentError, Proofreader  # after argument errors, which need no dictionaries
 
     try:
-        proofreader = Proofreader(extra_dictionaries=args.dicts)
-    except DictionaryError as e:
+        proofreader = Proofreader(extra_dictionaries=args.dicts, options=pipeline_options(args))
+    except (DictionaryError, ComponentError) as e:
         raise UsageError(str(e)) from None
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)

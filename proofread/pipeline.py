@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, Union
+from typing import Any, Iterable, Iterator, MutableMapping, Sequence, Union
 
-from .checkers import REGISTRY, Checker, Guard, Sentence, default_components
+from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_components
 from .finding import Finding
 from .merge import merge
 from .resources import Resources
@@ -15,6 +16,8 @@ from .text import normalize, split_sentences
 
 #: A document for ``pipe``: its text, or ``(text, date)``.
 DocumentInput = Union[str, tuple[str, Union[dt.date, None]]]
+#: A sentence cache for ``pipe``: key from ``Proofreader.sentence_key`` -> merged findings (sentence offsets).
+SentenceCache = MutableMapping[tuple[str, int], list[Finding]]
 
 
 class Proofreader:
@@ -34,13 +37,21 @@ class Proofreader:
         options: dict[str, Any] | None = None,
     ) -> None:
         self.resources = Resources.load(extra_dictionaries, shipped=shipped_dictionaries, options=options)
-        names = list(components) if components is not None else default_components()
+        names = list(components) if components is not None else default_components(self.resources.options)
         unknown = [n for n in names if n not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
-        built = sorted((REGISTRY[n].from_resources(self.resources) for n in names), key=lambda c: -c.priority)
+        built = sorted((_build(REGISTRY[n], self.resources) for n in names), key=lambda c: -c.priority)
         self.guards = [c for c in built if isinstance(c, Guard)]
         self.checkers = [c for c in built if isinstance(c, Checker)]
+        # The document date reaches findings only through rules' ``since`` (dictionary_rules):
+        # dates between the same two thresholds give the same findings, so a sentence cache
+        # keys by this bucket, not the date, and boilerplate hits across days stay exact.
+        self._date_thresholds = sorted({r.since for d in self.resources.dictionaries for r in d.entries if r.since})
+
+    def sentence_key(self, text: str, date: dt.date) -> tuple[str, int]:
+        """Cache key of a (normalised) sentence: identical keys get identical findings."""
+        return text, bisect_right(self._date_thresholds, date)
 
     def check(self, text: str, *, date: dt.date | None = None) -> list[Finding]:
         """Findings for one text, ordered by position, offsets into ``text``."""
@@ -52,10 +63,12 @@ class Proofreader:
         *,
         batch_size: int = 64,
         date: dt.date | None = None,
+        cache: SentenceCache | None = None,
     ) -> Iterator[list[Finding]]:
         """Stream the findings of each text, in input order, checking ``batch_size`` texts at a time.
 
-        An item may be ``(text, date)`` to give that document its own date.
+        An item may be ``(text, date)`` to give that document its own date. With ``cache``
+        (e.g. a dict), a sentence seen before is not checked again; the findings are the same.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -63,9 +76,9 @@ class Proofreader:
         items = iter(texts)
         while batch := list(islice(items, batch_size)):
             docs = [(text, doc_date or default_date) for text, doc_date in map(_pair, batch)]
-            yield from self._check_batch(docs)
+            yield from self._check_batch(docs, cache)
 
-    def _check_batch(self, docs: list[tuple[str, dt.date]]) -> list[list[Finding]]:
+    def _check_batch(self, docs: list[tuple[str, dt.date]], cache: SentenceCache | None = None) -> list[list[Finding]]:
         segmenter = self.resources.segmenter
         normalized = []
         sentences: list[Sentence] = []
@@ -76,20 +89,57 @@ class Proofreader:
             normalized.append(norm)
             for start, end in split_sentences(norm.text):
                 sentences.append(Sentence(norm.text[start:end], start, date, i, segmenter))
-        for guard in self.guards:
-            for s in sentences:
-                s.protected.extend(guard.protect(s))
-        per_sentence: list[list[Finding]] = [[] for _ in sentences]
-        for checker in self.checkers:
-            for bucket, found in zip(per_sentence, checker.check_batch(sentences)):
-                bucket.extend(found)
+        merged = self._check_sentences(sentences, cache)
         results: list[list[Finding]] = [[] for _ in docs]
-        for s, found in zip(sentences, per_sentence):
+        for s, found in zip(sentences, merged):
             norm = normalized[s.doc]
-            for f in merge(found, s):
+            for f in found:
                 start, end = norm.to_original(s.start + f.start, s.start + f.end)
                 results[s.doc].append(replace(f, start=start, end=end, original=norm.original[start:end]))
         return results
+
+    def _check_sentences(self, sentences: list[Sentence], cache: SentenceCache | None) -> list[list[Finding]]:
+        """Merged findings (sentence offsets) of each sentence; with ``cache``, each distinct key is checked once."""
+        if cache is None:
+            todo = sentences
+        else:
+            keys = [self.sentence_key(s.text, s.date) for s in sentences]
+            known: dict[tuple[str, int], list[Finding]] = {}  # read now: a bounded cache may evict later
+            first: dict[tuple[str, int], Sentence] = {}
+            for key, s in zip(keys, sentences):
+                if key in known or key in first:
+                    continue
+                found = cache.get(key)
+                if found is None:
+                    first[key] = s
+                else:
+                    known[key] = found
+            todo = list(first.values())
+        for guard in self.guards:
+            for s in todo:
+                s.protected.extend(guard.protect(s))
+        per_sentence: list[list[Finding]] = [[] for _ in todo]
+        for checker in self.checkers if todo else ():  # all cached: models never see an empty batch
+            for bucket, found in zip(per_sentence, checker.check_batch(todo)):
+                bucket.extend(found)
+        merged = [merge(found, s) for s, found in zip(todo, per_sentence)]
+        if cache is None:
+            return merged
+        fresh = dict(zip(first, merged))
+        cache.update(fresh)
+        known.update(fresh)
+        return [known[key] for key in keys]
+
+
+class ComponentError(ValueError):
+    """A component could not be built from the given options (bad model path, ...)."""
+
+
+def _build(component: type[Component], resources: Resources) -> Component:
+    try:
+        return component.from_resources(resources)
+    except (OSError, ValueError) as e:
+        raise ComponentError(f"{component.name}: {e}") from e
 
 
 def _pair(item: DocumentInput) -> tuple[Any, dt.date | None]:

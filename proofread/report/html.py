@@ -1,0 +1,160 @@
+"""``report.html``: one self-contained page (inline CSS and JS, nothing fetched).
+
+The summary per unit comes first, as in the notice's attachment tables; then every
+finding in its sentence with the span highlighted, filterable by unit, severity,
+category and free text; then the files that could not be read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from .data import FailedRow, FindingRow, UnitRow, total_row
+from .tables import SUMMARY_HEADER
+
+SEVERITY_LABELS = {"error": "严重 error", "warning": "一般 warning", "info": "提示 info"}
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;font-size:14px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.meta{color:#666;margin-bottom:16px}
+table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccd;padding:5px 8px;vertical-align:top;text-align:left}
+th{background:#eef1f6;position:sticky;top:0}
+table.summary td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.summary tr.total td{font-weight:bold;background:#f6f6f6}
+mark{background:#ffd5d5;color:#b00;font-weight:bold;padding:0 1px;border-radius:2px}
+mark.warning{background:#ffecc2;color:#8a5a00}mark.info{background:#d9efff;color:#00508a}
+.sev{white-space:nowrap;font-weight:bold}.sev.error{color:#b00}.sev.warning{color:#8a5a00}.sev.info{color:#00508a}
+.fix{color:#060;font-weight:bold}.rule{color:#666;font-size:12px}
+.filters{display:flex;gap:10px;flex-wrap:wrap;align-items:center;margin:8px 0 10px}
+.filters select,.filters input{font-size:14px;padding:3px 6px}
+#count{color:#555}
+.article a{color:#1a4fa0;text-decoration:none}.article small{color:#777;display:block}
+td.sentence{max-width:520px}
+"""
+
+_JS = """
+(function(){
+  var rows=[].slice.call(document.querySelectorAll('#findings tbody tr'));
+  var f={unit:document.getElementById('f-unit'),severity:document.getElementById('f-severity'),
+         category:document.getElementById('f-category'),q:document.getElementById('f-q')};
+  var count=document.getElementById('count');
+  function apply(){
+    var u=f.unit.value,s=f.severity.value,c=f.category.value,q=f.q.value.trim().toLowerCase(),n=0;
+    rows.forEach(function(r){
+      var ok=(!u||r.dataset.unit===u)&&(!s||r.dataset.severity===s)&&(!c||r.dataset.category===c)&&
+             (!q||r.textContent.toLowerCase().indexOf(q)>=0);
+      r.style.display=ok?'':'none'; if(ok)n++;
+    });
+    count.textContent=n+' / '+rows.length;
+  }
+  // Filters live in the address (#unit=...&q=...): a filtered view can be bookmarked or sent.
+  function save(){
+    var parts=[];for(var k in f)if(f[k].value)parts.push(k+'='+encodeURIComponent(f[k].value));
+    history.replaceState(null,'',parts.length?'#'+parts.join('&'):location.pathname);
+  }
+  location.hash.replace(/^#/,'').split('&').forEach(function(p){
+    var kv=p.split('=');if(f[kv[0]]&&kv.length===2)f[kv[0]].value=decodeURIComponent(kv[1]);
+  });
+  ['change','input'].forEach(function(e){for(var k in f)f[k].addEventListener(e,function(){apply();save();});});
+  apply();
+})();
+"""
+
+
+def render_html(units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow], *,
+                title: str = "网站文章检查报告 Archive scan report", generated: dt.datetime | None = None) -> str:
+    generated = generated or dt.datetime.now().replace(microsecond=0)
+    total = total_row(units)
+    parts = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<div class='meta'>生成时间 Generated {generated.isoformat(' ')} · 检查文章 {total.checked} 篇 · "
+        f"问题 {total.findings} 处 · 无法读取 {total.failed} 个文件</div>",
+        "<h2>汇总 Summary by unit</h2>",
+        _summary(units, total),
+        "<h2>问题清单 Findings</h2>",
+        _filters(units, findings),
+        _findings(findings),
+        "<h2>无法读取的文件 Unreadable files</h2>",
+        _failed(failed),
+        f"<script>{_JS}</script></body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_html(path: Path, units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> Path:
+    path.write_text(render_html(units, findings, failed), encoding="utf-8")
+    return path
+
+
+def _summary(units: list[UnitRow], total: UnitRow) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in SUMMARY_HEADER)
+    body = []
+    for row, css in [(u, "") for u in units] + [(total, " class='total'")]:
+        cells = "".join(f"<td class='n'>{getattr(row, f)}</td>"
+                        for f in ("checked", "with_findings", "with_errors", "findings", "failed"))
+        body.append(f"<tr{css}><td>{escape(row.unit)}</td>{cells}</tr>")
+    return f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _options(label: str, values: list[str], labels: dict[str, str] | None = None) -> str:
+    opts = "".join(f"<option value='{escape(v)}'>{escape((labels or {}).get(v, v))}</option>" for v in values)
+    return f"<option value=''>{escape(label)}</option>{opts}"
+
+
+def _filters(units: list[UnitRow], findings: list[FindingRow]) -> str:
+    severities = [s for s in SEVERITY_LABELS if any(f.severity == s for f in findings)]
+    categories = sorted({f.category for f in findings})
+    return (
+        "<div class='filters'>"
+        f"<select id='f-unit' aria-label='unit'>{_options('全部单位 All units', [u.unit for u in units])}</select>"
+        f"<select id='f-severity' aria-label='severity'>{_options('全部级别 All severities', severities, SEVERITY_LABELS)}</select>"
+        f"<select id='f-category' aria-label='category'>{_options('全部类别 All categories', categories)}</select>"
+        "<input id='f-q' type='search' placeholder='搜索 Search…' aria-label='search'>"
+        "<span id='count'></span></div>"
+    )
+
+
+def _findings(findings: list[FindingRow]) -> str:
+    head = ("<tr><th>单位 Unit</th><th>文章 Article</th><th>级别 Severity</th><th>类别 Category</th>"
+            "<th>原文 Sentence</th><th>建议 Suggestion</th><th>规则 Rule</th></tr>")
+    rows = []
+    for f in findings:
+        a, b = f.offset, f.offset + len(f.original)
+        sentence = (f"{escape(f.sentence[:a])}<mark class='{escape(f.severity)}'>{escape(f.sentence[a:b])}</mark>"
+                    f"{escape(f.sentence[b:])}")
+        name = escape(f.title or f.path)
+        link = f"<a href='{escape(f.url)}'>{name}</a>" if f.url.startswith(("http://", "https://")) else name
+        where = escape(f.url or _location(f))
+        date = f" · {escape(f.date)}" if f.date else ""
+        fix = " / ".join(escape(s) for s in f.suggestions.split("|") if s) or "—"
+        rows.append(
+            f"<tr data-unit='{escape(f.unit)}' data-severity='{escape(f.severity)}' data-category='{escape(f.category)}'>"
+            f"<td>{escape(f.unit)}</td><td class='article'>{link}<small>{where}{date}</small></td>"
+            f"<td class='sev {escape(f.severity)}'>{escape(SEVERITY_LABELS.get(f.severity, f.severity))}</td>"
+            f"<td>{escape(f.category)}</td><td class='sentence'>{sentence}</td><td class='fix'>{fix}</td>"
+            f"<td><span class='rule'>{escape(f.rule)}</span><br>{escape(f.message)}</td></tr>"
+        )
+    body = "".join(rows) or ""
+    empty = "" if rows else "<p>没有发现问题。No findings.</p>"
+    return f"<table id='findings'><thead>{head}</thead><tbody>{body}</tbody></table>{empty}"
+
+
+def _location(row: FindingRow | FailedRow) -> str:
+    """The path with its source's name (two sources may hold the same path)."""
+    name = Path(row.source).name
+    return row.path if row.path.startswith(name) else f"{name}/{row.path}"
+
+
+def _failed(failed: list[FailedRow]) -> str:
+    if not failed:
+        return "<p>没有。None.</p>"
+    rows = "".join(f"<tr><td>{escape(r.unit)}</td><td>{escape(_location(r))}</td><td>{escape(r.reason)}</td></tr>"
+                   for r in failed)
+    return ("<table id='failed'><thead><tr><th>单位 Unit</th><th>文件 File</th><th>原因 Reason</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")

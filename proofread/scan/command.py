@@ -1,0 +1,120 @@
+"""The ``proofread scan`` subcommand."""
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from ..finding import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``scan`` on the CLI's subparsers."""
+    from ..cli import _date, add_pipeline_arguments  # shared with `check`
+
+    scan = subparsers.add_parser(
+        "scan", help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit")
+    scan.add_argument("sources", nargs="+", metavar="SOURCE", help="folder (recursive), .zip archive or .jsonl export")
+    scan.add_argument("--out", required=True, metavar="DIR",
+                      help="output folder: scan state (scan.sqlite) and report.html, findings.csv, report.xlsx")
+    scan.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                      help="worker processes (default: number of cores)")
+    scan.add_argument("--units", metavar="FILE",
+                      help="unit mapping: 'prefix<TAB>unit' lines (folder path or URL prefix); "
+                           "default: the JSONL unit field, else the top folder name")
+    add_pipeline_arguments(scan)
+    scan.add_argument("--date", type=_date, help="date for articles without one, YYYY-MM-DD (default: today)")
+    scan.add_argument("--max-size", type=float, default=20, metavar="MB",
+                      help="files larger than this are listed as unreadable (default: 20)")
+    scan.add_argument("--fail-on", default="error", choices=("error", "warning", "info", "never"),
+                      help="exit 1 when the archive has a finding at or above this severity (default: error)")
+    scan.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                      help="progress bar on standard error (default: on a terminal only)")
+    scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
+    # For benchmarks: a comma-separated component list instead of the default pipeline.
+    scan.add_argument("--components", help=argparse.SUPPRESS)
+    return scan
+
+
+class UsageError(Exception):
+    """Bad arguments or output folder: one line on stderr, exit code 2 (as ``proofread check``)."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scan; exit 0/1 by findings (``--fail-on``), 2 for usage errors."""
+    try:
+        return _run(args)
+    except UsageError as e:
+        print(f"proofread: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..checkers import REGISTRY
+    from ..dictionaries import DictionaryError
+    from ..pipeline import ComponentError
+    from .run import ScanOptions, run_scan
+    from .sources import UnitMap
+    from .store import StoreError
+
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be at least 1")
+    if args.max_size <= 0:
+        raise UsageError("--max-size must be positive")
+    sources = [Path(s) for s in args.sources]
+    missing = next((s for s in sources if not s.exists()), None)
+    if missing is not None:
+        raise UsageError(f"{missing}: no such file or folder")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out must be a folder")
+    try:
+        units = UnitMap.load(args.units) if args.units else UnitMap()
+    except OSError as e:
+        raise UsageError(f"{args.units}: cannot read unit mapping: {e.strerror or e}") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(str(e)) from None
+    progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    components = [c.strip() for c in args.components.split(",") if c.strip()] if args.components else None
+    unknown = [c for c in components or () if c not in REGISTRY]
+    if unknown:
+        raise UsageError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
+    from ..cli import pipeline_options
+
+    options = ScanOptions(sources, out, workers=args.workers, units=units, dicts=args.dicts, components=components,
+                          pipeline_options=pipeline_options(args),
+                          date=args.date, max_bytes=int(args.max_size * 2**20), batch_articles=args.batch_size, progress=progress)
+    try:
+        result = run_scan(options)
+    except (DictionaryError, ComponentError) as e:
+        raise UsageError(str(e)) from None
+    except (sqlite3.DatabaseError, StoreError) as e:
+        raise UsageError(f"{out}: {e}") from None
+    counts = result.counts
+    rate = f", {result.checked / result.seconds:,.1f} articles/s" if result.checked and result.seconds > 0 else ""
+    print(f"proofread: {result.items} items: {counts.get('done', 0)} articles checked, "
+          f"{counts.get('failed', 0)} unreadable; this run checked {result.checked}{rate}"
+          f"{f', removed {result.removed}' if result.removed else ''}", file=sys.stderr)
+    print(f"proofread: reports in {out}: {', '.join(p.name for p in result.reports)}", file=sys.stderr)
+    if args.fail_on == "never":
+        return EXIT_OK
+    return EXIT_FINDINGS if _worst(out) >= Severity.parse(args.fail_on) else EXIT_OK
+
+
+def _worst(out: Path) -> int:
+    """The highest severity found in the whole archive (0 when none)."""
+    from .store import DB_NAME
+
+    db = sqlite3.connect(out / DB_NAME)
+    try:
+        rows = db.execute("SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article "
+                          "WHERE a.status = 'done'").fetchall()
+    finally:
+        db.close()
+    return max((int(Severity.parse(s)) for (s,) in rows), default=0)

@@ -1,0 +1,108 @@
+"""Reading one item into the text to check, its title, date and URL (runs in the workers)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..text.article import extract_article, parse_date
+from ..text.extract import HTML_SUFFIXES, UNSUPPORTED, InputError, decode, document_text
+from .sources import Item
+
+TEXT_FIELDS = ("text", "content", "body", "正文")
+HTML_FIELDS = ("html",)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The checked text is the title (when there is one) on its own line, then the main text."""
+
+    text: str
+    title: str
+    date: dt.date | None
+    url: str
+    digest: str  # sha1 of the raw bytes read
+
+
+def load_item(item: Item, *, max_bytes: int, zips: dict[str, zipfile.ZipFile] | None = None) -> Loaded:
+    """Read ``item``; raises ``InputError`` with a one-line reason when it cannot be checked."""
+    if item.kind == "jsonl":
+        return _load_jsonl(item, max_bytes)
+    suffix = PurePosixPath(item.member or item.file).suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise InputError(item.path, UNSUPPORTED[suffix])
+    if item.size > max_bytes:
+        raise InputError(item.path, f"file too large ({item.size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
+    data = _read_member(item, zips) if item.kind == "zip" else _read_file(item)
+    digest = hashlib.sha1(data).hexdigest()
+    if suffix in HTML_SUFFIXES:
+        article = extract_article(decode(data, item.path, html=True))
+        return _loaded(article.title, article.text, article.date, "", digest, item.path)
+    return _loaded("", document_text(data, item.path, suffix), None, "", digest, item.path)
+
+
+def _read_file(item: Item) -> bytes:
+    try:
+        return Path(item.file).read_bytes()
+    except FileNotFoundError:
+        raise InputError(item.path, "no such file (removed during the scan)") from None
+    except PermissionError:
+        raise InputError(item.path, "permission denied") from None
+    except OSError as e:
+        raise InputError(item.path, f"cannot read: {e.strerror or e}") from None
+
+
+def _read_member(item: Item, zips: dict[str, zipfile.ZipFile] | None) -> bytes:
+    try:
+        archive = zips.get(item.file) if zips is not None else None
+        if archive is None:
+            archive = zipfile.ZipFile(item.file)
+            if zips is not None:
+                zips[item.file] = archive
+        return archive.read(item.member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError) as e:
+        raise InputError(item.path, f"cannot extract from archive ({type(e).__name__}: {e})") from None
+    except Exception as e:  # zlib.error and friends for corrupt members
+        raise InputError(item.path, f"corrupt archive member ({type(e).__name__}: {e})") from None
+
+
+def _load_jsonl(item: Item, max_bytes: int) -> Loaded:
+    if item.size > max_bytes:
+        raise InputError(item.path, f"line too large ({item.size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
+    try:
+        with open(item.file, "rb") as handle:
+            handle.seek(item.offset)
+            line = handle.readline()
+    except OSError as e:
+        raise InputError(item.path, f"cannot read: {e.strerror or e}") from None
+    digest = hashlib.sha1(line).hexdigest()
+    try:
+        record = json.loads(line)
+    except ValueError as e:
+        raise InputError(item.path, f"not a JSON object ({e})") from None
+    title = str(record.get("title") or "").strip()
+    url = str(record.get("url") or "").strip()
+    date = _date(record.get("date") or record.get("pubdate") or record.get("published"))
+    text = next((record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str) and record[f].strip()), None)
+    if text is None:
+        markup = next((record[f] for f in HTML_FIELDS if isinstance(record.get(f), str)), None)
+        if markup is None:
+            raise InputError(item.path, f"no text field ({', '.join(TEXT_FIELDS + HTML_FIELDS)})")
+        article = extract_article(markup)
+        text, title, date = article.text, title or article.title, date or article.date
+    return _loaded(title, text, date, url, digest, item.path)
+
+
+def _date(value) -> dt.date | None:
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def _loaded(title: str, body: str, date: dt.date | None, url: str, digest: str, name: str) -> Loaded:
+    body = body.strip("\n")
+    if not body.strip() and not title.strip():
+        raise InputError(name, "no article text found")
+    text = f"{title}\n{body}" if title else body
+    return Loaded(text, title, date, url, digest)

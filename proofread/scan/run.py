@@ -1,0 +1,108 @@
+"""A whole scan: locate items, skip what is unchanged, check the rest, write the reports."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Iterable, Iterator
+
+from .sources import Item, UnitMap, iter_items
+from .store import Store
+
+if TYPE_CHECKING:
+    from ..pipeline import Proofreader
+
+BATCH_ARTICLES = 32
+MAX_BYTES = 20 * 2**20
+
+
+@dataclass
+class ScanOptions:
+    sources: list[Path]
+    out: Path
+    workers: int = 1
+    units: UnitMap = field(default_factory=UnitMap)
+    dicts: list[str] = field(default_factory=list)
+    components: list[str] | None = None  # None: the default pipeline
+    pipeline_options: dict = field(default_factory=dict)  # Proofreader(options=...): models
+    date: dt.date | None = None  # for articles without a date (default: today)
+    max_bytes: int = MAX_BYTES
+    batch_articles: int = BATCH_ARTICLES
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    items: int  # items in the sources now
+    checked: int  # items read and checked in this run
+    removed: int  # gone from the sources since an earlier run
+    counts: dict[str, int]  # items by status (done, failed, pending), whole archive
+    seconds: float
+    chars: int  # characters checked in this run
+    cache_hits: int  # sentences answered from the cache (this process; 1 worker)
+    reports: list[Path]
+
+
+def run_scan(options: ScanOptions, stream: IO[str] | None = None, *,
+             proofreader: "Proofreader | None" = None) -> ScanResult:
+    """Scan ``options.sources`` into ``options.out``; resumes and skips unchanged items.
+
+    ``proofreader`` (built from ``options.dicts`` when not given) is shared with forked workers.
+    """
+    from ..pipeline import Proofreader  # loaded only after argument and source errors
+    from ..report import write_reports
+    from .progress import Progress
+    from .work import BatchChecker, check_all
+
+    started = time.monotonic()
+    options.out.mkdir(parents=True, exist_ok=True)
+    store = Store(options.out)
+    try:
+        run = store.new_run()
+        seen = _Counter(iter_items(options.sources, options.units, max_bytes=options.max_bytes))
+        todo = list(store.register(seen, run))
+        removed = store.forget_unseen(run)
+        chars = hits = 0
+        if todo:
+            proofreader = proofreader or Proofreader(extra_dictionaries=options.dicts, components=options.components,
+                                                     options=options.pipeline_options)
+            proofreader.check("预热分词词典。")  # load jieba once, before workers fork
+            checker = BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+            progress = Progress(len(todo), enabled=options.progress, stream=stream or sys.stderr)
+            spawn_options = {"dicts": options.dicts, "components": options.components,
+                             "pipeline_options": options.pipeline_options, "max_bytes": options.max_bytes,
+                             "date": options.date}
+            try:
+                for results in check_all(checker, _chunks(todo, options.batch_articles), options.workers, spawn_options):
+                    store.save(results)
+                    done_chars = sum(r.chars for r in results)
+                    chars += done_chars
+                    progress.advance(len(results), done_chars)
+            finally:
+                progress.close()
+            hits = checker.cache.hits
+        reports = write_reports(store.db, options.out)
+        return ScanResult(seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits,
+                          reports)
+    finally:
+        store.close()
+
+
+class _Counter:
+    """Passes items through, counting them."""
+
+    def __init__(self, items: Iterable[Item]) -> None:
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Item]:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
+def _chunks(todo: list[tuple[int, Item]], size: int) -> Iterator[list[tuple[int, Item]]]:
+    for i in range(0, len(todo), size):
+        yield todo[i:i + size]
