@@ -3,8 +3,8 @@
     python benchmarks/false_alarms.py [--data DIR] [--limit-chars N] [--date YYYY-MM-DD]
                                       [--components a,b,...] [--top 15] [--samples 3] [--json OUT]
 
-Runs the default ``Proofreader`` without the learned model (every default component of
-dictionary priority or above; ``--components`` names others) over every line of every
+Runs the default ``Proofreader`` without the learned models (every default component
+that is not ``learned``; ``--components`` names others) over every line of every
 ``text/*.txt.gz`` file in the shared data (``../shared/data`` beside the checkout, or
 ``--data``). Those texts are published, edited text, so every finding is either a false
 alarm or a real error in the corpus: the top rules are printed with sample sentences to
@@ -34,9 +34,6 @@ from pathlib import Path
 from proofread import Proofreader
 from proofread.checkers import REGISTRY, default_components
 from proofread.model.corpus import default_data_dir, read_lines, text_files
-
-#: Components below this priority are learned models, not dictionaries.
-DICTIONARY_PRIORITY = 50
 
 #: The latest date each file's texts can have been written (its source's stated period,
 #: crawl or release date). Files not listed span up to the present.
@@ -74,7 +71,7 @@ def line_dates(name: str, n: int, fixed: dt.date | None) -> list[dt.date]:
 
 
 def dictionary_components() -> list[str]:
-    return [n for n in default_components() if REGISTRY[n].priority >= DICTIONARY_PRIORITY]
+    return [n for n in default_components() if not REGISTRY[n].learned]
 
 
 def per_10k(findings: int, chars: int) -> float:

@@ -4,7 +4,7 @@
 
 Runs, on one machine and in one process:
 
-1. the dictionary path (every default component above model priority);
+1. the dictionary path (every default component that is not a learned model);
 2. the full default path (with the default ``spelling_model``, when installed);
 3. a baseline of macbert4csc-base's architecture: ``BertForMaskedLM`` with the
    bert-base configuration (12 layers, hidden 768, vocabulary 21,128) and random
@@ -40,7 +40,6 @@ CORPUS_FILES = (
     "gwr_1954_2018_ljtyduyu.txt.gz", "gwr_2008_2022_liuzeyi.txt.gz", "govcn_policy_2019.txt.gz",
     "cpc19_report.txt.gz", "cpc20_report.txt.gz", "laws_lawrefbook.txt.gz", "xwlb_chinadata.txt.gz",
 )
-MODEL_PRIORITY = 10
 BERT_BASE_CHINESE_VOCAB = 21128
 
 
@@ -133,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"settings: batch_size={args.batch_size} chars={args.chars} model_chars={args.model_chars} "
           f"baseline_chars={args.baseline_chars}", flush=True)
     sentences = held_back_sentences(args.data)
-    curated = [n for n in default_components() if REGISTRY[n].priority > MODEL_PRIORITY]
+    curated = [n for n in default_components() if not REGISTRY[n].learned]
     print(f"corpus: {len(sentences)} held-back sentences; dictionary path = {curated}", flush=True)
     rows: list[dict] = []
     if "dictionary" not in args.skip:

@@ -55,6 +55,8 @@ class Component(ABC):
     priority: ClassVar[int] = 0
     #: Part of the default pipeline.
     default: ClassVar[bool] = True
+    #: A learned model (not curated data): benchmarks of the dictionary path leave these out.
+    learned: ClassVar[bool] = False
     #: A component that is not default joins the default pipeline when this option is set.
     enabled_by: ClassVar[str | None] = None
 

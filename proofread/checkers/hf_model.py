@@ -20,6 +20,7 @@ from .base import Checker, Sentence, register
 class HFModel(Checker):
     name = "hf_model"
     priority = 10
+    learned = True
     default = False
     enabled_by = "hf_model"
 

@@ -51,6 +51,7 @@ class SpellingModelChecker(Checker):
 
     name = "spelling_model"
     priority = 10
+    learned = True
 
     def __init__(
         self, model: SpellingModel | str | None, threshold: float | None = None, error_at: float = 0.9
