@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from proofread import Proofreader
@@ -60,6 +61,18 @@ def test_two_errors_in_one_sentence_are_both_fixed(model):
     text = "人民捡察院依法保障农民的吐地承包经营权。"
     found = model.correct([text])[0]
     assert [(c.position, c.suggestion) for c in found] == [(2, "检"), (12, "土")]
+
+
+def test_candidates_at_or_below_the_scorers_min_gain_are_never_accepted(model):
+    text = CLEAR_ERRORS[0][0]
+    assert model.correct([text], threshold=0.0)[0]  # something passes a zero threshold
+    old = model.scorer
+    model.scorer = dict(old, min_gain=1e9)
+    try:
+        assert model.min_gain == 1e9
+        assert model.correct([text], threshold=0.0) == [[]]
+    finally:
+        model.scorer = old
 
 
 def test_editable_mask_and_threshold(model):
@@ -144,3 +157,42 @@ def test_empty_and_astral_texts(model):
     found = model.correct(["", "。", "😀人民捡察院😀"])
     assert found[:2] == [[], []]
     assert [(c.position, c.original, c.suggestion) for c in found[2]] == [(3, "捡", "检")]
+
+
+def test_gain_margin_compares_each_candidate_with_its_best_rival():
+    from proofread.model.corrector import _margin_to_rivals
+
+    # positions 5 (three candidates), 9 (one candidate)
+    g = np.array([5, 5, 5, 9])
+    gain = np.array([1.0, 4.0, 2.5, 3.0])
+    margin, count = _margin_to_rivals(g, gain)
+    assert margin.tolist() == [-3.0, 1.5, -1.5, 3.0]
+    assert count.tolist() == [3.0, 3.0, 3.0, 1.0]
+
+
+def test_a_scorer_fitted_on_fewer_features_reads_only_its_columns(model):
+    from proofread.model.corrector import FEATURES
+
+    full = model.confidence(np.zeros((1, len(FEATURES))) + 0.5)
+    names = list(model.scorer["features"])
+    feats = np.zeros((1, len(FEATURES))) + 0.5
+    dropped = FEATURES.index(names[-1])  # the column the reduced scorer must no longer read
+    subset = dict(model.scorer, features=names[:-1], mean=model.scorer["mean"][:-1], std=model.scorer["std"][:-1])
+    if subset.get("type") == "mlp":
+        subset["w1"] = subset["w1"][:-1]
+    else:
+        subset["weights"] = subset["weights"][:-1]
+    old, model.scorer = model.scorer, subset
+    try:
+        assert model.confidence(feats).shape == full.shape
+        feats[0, dropped] = -3.0
+        first = model.confidence(feats)
+        feats[0, dropped] = 3.0
+        assert model.confidence(feats) == pytest.approx(first)
+    finally:
+        model.scorer = old
+    # The full scorer does read that column.
+    feats[0, dropped] = -3.0
+    first = model.confidence(feats)
+    feats[0, dropped] = 3.0
+    assert not np.allclose(model.confidence(feats), first, rtol=1e-6, atol=0.0)

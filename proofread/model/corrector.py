@@ -5,7 +5,8 @@ with it (same/similar sound or shape, from ``proofread.similarity``, or a wrong-
 attested in training data) and (b) complete a dictionary word around it that the original
 character does not. Each candidate gets features (language-model gain over the +-3 character
 window, the word it forms, the word the original sits in, confusion type, how often the pair
-was seen in training errors, character frequencies); a logistic scorer turns them into a
+was seen in training errors, character frequencies, how unlikely the original is in its
+context, the margin over rival candidates); a learned scorer turns them into a
 confidence. The best candidate of a sentence is accepted when its confidence reaches the
 threshold, the sentence is rescored with the edit in place, and this repeats, so that two
 errors close together no longer hide each other.
@@ -34,6 +35,9 @@ FEATURES = (
     "sound", "similar_sound", "shape", "pair_count", "orig_char_freq", "cand_char_freq", "gain_x_orig_word",
     "only_real_word", "real_word_3plus", "real_minus_new_freq", "no_word", "gain_x_only_real", "gain_x_no_word",
     "orig_word_freq", "orig_trigram_count", "cand_trigram_count", "pair", "gain_x_pair",
+    # How unlikely the original is in its context, and how the candidate compares with the
+    # other candidates at the same position.
+    "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
 )
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
 MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
@@ -86,6 +90,11 @@ class SpellingModel:
         # Only Chinese characters are ever proposed.
         self._cjk = np.array([False] * SPECIAL + [is_cjk(ch) for ch in self.vocab.chars])
         self._load_confusion(directory / "pairs.tsv")
+
+    @property
+    def min_gain(self) -> float:
+        """Candidates whose LM gain is not above this are never accepted (stored with the scorer)."""
+        return float(self.scorer.get("min_gain", 0.0)) if self.scorer else 0.0
 
     @property
     def threshold(self) -> float:
@@ -207,7 +216,9 @@ class SpellingModel:
         first_of[inverse[::-1]] = np.arange(len(inverse))[::-1]
         g, c, idx = uniq // 65536, uniq % 65536, idx[first_of]
         sentence = np.searchsorted(starts, g, "right") - 1
-        gain, orig_ngram, cand_ngram = self._gain(flat, g, c, starts[sentence] + lengths[sentence])
+        gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right = self._gain(
+            flat, g, c, starts[sentence] + lengths[sentence])
+        margin, per_position = _margin_to_rivals(g, gain)
         kind = self._conf_kind[idx]
         o = flat[g]
         olen = orig_len[g]
@@ -239,6 +250,11 @@ class SpellingModel:
             cand_ngram,
             np.zeros(len(g)),
             np.zeros(len(g)),
+            orig_logp,
+            orig_centre,
+            gain_right,
+            margin,
+            np.log(per_position),
         ]).astype(np.float64)
         single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
         if self.homophones is None:
@@ -268,7 +284,8 @@ class SpellingModel:
         changed = windows.copy()
         changed[:, WINDOW] = c1
         changed[:, WINDOW + 1] = c2
-        delta = self.lm.position_scores(changed, WINDOW) - self.lm.position_scores(windows, WINDOW)
+        before = self.lm.position_scores(windows, WINDOW)
+        delta = self.lm.position_scores(changed, WINDOW) - before
         gain = (delta * valid).sum(axis=1)
         orig_bi = self._bigram_log_counts(flat[g0], flat[g0 + 1])
         olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
@@ -284,6 +301,8 @@ class SpellingModel:
             np.maximum(orig_freq[g0], orig_freq[g0 + 1]),
             np.where(np.isfinite(orig_bi), orig_bi, -1.0), np.where(np.isfinite(cand_bi), cand_bi, -1.0),
             np.ones(len(g0)), gain,
+            (before * valid).sum(axis=1), before[:, 0], (delta * valid)[:, 2:].sum(axis=1),
+            np.zeros(len(g0)), np.zeros(len(g0)),
         ]).astype(np.float64)
         return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
 
@@ -291,10 +310,11 @@ class SpellingModel:
         return self.lm.log_counts(2, (a.astype(np.uint64) << np.uint64(16)) | b.astype(np.uint64))
 
     def _gain(self, flat: np.ndarray, g: np.ndarray, c: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, ...]:
-        """LM log-score change over the window when ``flat[g]`` becomes ``c``, and the highest
-        log count of a trigram through ``g`` before and after the change."""
+        """LM log-score change over the window when ``flat[g]`` becomes ``c``; the highest log
+        count of a trigram through ``g`` before and after the change; the original's window and
+        centre log scores; the change over the characters after ``g`` only."""
         if len(g) == 0:
-            return np.zeros(0), np.zeros(0), np.zeros(0)
+            return tuple(np.zeros(0) for _ in range(6))
         offsets = np.arange(-WINDOW, WINDOW + 1)
         cols = g[:, None] + offsets[None, :]
         windows = flat[np.clip(cols, 0, len(flat) - 1)]
@@ -306,7 +326,9 @@ class SpellingModel:
         changed = windows.copy()
         changed[:, WINDOW] = c
         after = self.lm.position_scores(changed, WINDOW)
-        return ((after - before) * valid).sum(axis=1), orig_ngram, self._trigram_evidence(changed)
+        delta = (after - before) * valid
+        return (delta.sum(axis=1), orig_ngram, self._trigram_evidence(changed), (before * valid).sum(axis=1),
+                before[:, 0], delta[:, 1:].sum(axis=1))
 
     def _trigram_evidence(self, windows: np.ndarray) -> np.ndarray:
         # Trigrams ending at the centre and the two columns after it (key column = end - 2).
@@ -318,6 +340,10 @@ class SpellingModel:
         if self.scorer is None:
             raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.model.build)")
         sc = self.scorer
+        # A scorer fitted on fewer (older) features reads only its own columns.
+        names = sc.get("features", FEATURES)
+        if list(names) != list(FEATURES):
+            features = features[:, [FEATURES.index(n) for n in names]]
         z = (features - np.asarray(sc["mean"])) / np.asarray(sc["std"])
         if sc.get("type") == "mlp":
             hidden = np.maximum(z @ np.asarray(sc["w1"]) + np.asarray(sc["b1"]), 0.0)
@@ -358,12 +384,12 @@ class SpellingModel:
             if len(cands) == 0:
                 break
             conf = self.confidence(cands.features)
-            conf[cands.features[:, 0] <= 0] = 0.0
+            conf[cands.features[:, 0] <= self.min_gain] = 0.0
             chinese = self._cjk[cands.cand] & ((cands.cand2 < 0) | self._cjk[np.maximum(cands.cand2, 0)])
             conf[~chinese] = 0.0
             order = np.lexsort((-conf, cands.sentence))
             first = order[np.r_[True, cands.sentence[order][1:] != cands.sentence[order][:-1]]]
-            accepted = first[conf[first] >= threshold]
+            accepted = first[(conf[first] >= threshold) & (conf[first] > 0)]  # 0: ruled out above
             for r in accepted.tolist():
                 s, pos = int(cands.sentence[r]), int(cands.position[r])
                 g = starts[s] + pos
@@ -376,6 +402,26 @@ class SpellingModel:
         for found in out:
             found.sort(key=lambda c: c.position)
         return out
+
+
+def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gain minus the best gain of the other candidates at the same position (rows sorted by
+    ``g``), and the number of candidates there."""
+    if len(g) == 0:
+        return np.zeros(0), np.ones(0)
+    _, inverse, count = np.unique(g, return_inverse=True, return_counts=True)
+    best = np.full(len(count), -np.inf)
+    np.maximum.at(best, inverse, gain)
+    # Second best: the best after masking each position's (first) best row.
+    is_best = gain == best[inverse]
+    first_best_rows = np.nonzero(is_best)[0][np.unique(inverse[is_best], return_index=True)[1]]
+    first_best = np.zeros(len(g), dtype=bool)
+    first_best[first_best_rows] = True
+    second = np.full(len(count), -np.inf)
+    np.maximum.at(second, inverse[~first_best], gain[~first_best])
+    rival = np.where(first_best, second[inverse], best[inverse])
+    margin = np.where(np.isfinite(rival), gain - rival, gain)
+    return margin, count[inverse].astype(np.float64)
 
 
 def _concat(a: Candidates, b: Candidates) -> Candidates:
