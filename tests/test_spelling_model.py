@@ -14,7 +14,8 @@ from proofread import Proofreader
 from proofread.checkers.base import Sentence
 from proofread.checkers.spelling_model import SpellingModelChecker, windows
 from proofread.finding import Severity, apply_findings
-from proofread.model.corrector import is_cjk, load_default
+from proofread.model.corrector import load_default
+from proofread.text.chars import is_han
 from proofread.segment import Segmenter
 
 # (text with one wrong character, position, wrong, right)
@@ -92,7 +93,7 @@ def test_non_chinese_text_is_never_altered(model):
     ]
     for text, corrections in zip(texts, model.correct(texts)):
         for c in corrections:
-            assert is_cjk(text[c.position]) and is_cjk(c.suggestion), (text, c)
+            assert is_han(text[c.position]) and is_han(c.suggestion), (text, c)
     assert [(c.position, c.suggestion) for c in model.correct([texts[3]])[0]] == [(2, "检")]
 
 

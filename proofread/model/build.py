@@ -20,7 +20,8 @@ import numpy as np
 
 from ..text import normalize, split_sentences
 from .corpus import TUNE_BUCKET, default_data_dir, held_back_lines
-from .corrector import FEATURES, SpellingModel, is_cjk
+from ..text.chars import is_han
+from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
 from .words import build_homophones, build_word_index
@@ -58,7 +59,7 @@ def write_pair_counts(pairs: list[tuple[str, str]], out: Path) -> int:
     counts: Counter[tuple[str, str]] = Counter()
     for src, tgt in pairs:
         for a, b in zip(src, tgt):
-            if a != b and is_cjk(a) and is_cjk(b):
+            if a != b and is_han(a) and is_han(b):
                 counts[(a, b)] += 1
     lines = ["# wrong\tright\tcount: character substitutions counted in the CSC training pairs"]
     lines += [f"{a}\t{b}\t{n}" for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -88,7 +89,7 @@ def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str],
         flat, starts, lengths = model.encode_batch(chunk)
         editable = np.zeros(len(flat), dtype=bool)
         for text, start in zip(chunk, starts.tolist()):
-            editable[start:start + len(text)] = [is_cjk(ch) for ch in text]
+            editable[start:start + len(text)] = [is_han(ch) for ch in text]
         editable &= flat >= 4
         cands = model.candidates(flat, starts, lengths, editable)
         # Candidates whose LM gain is at most min_gain are never accepted: keep only the others.

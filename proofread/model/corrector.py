@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from ..similarity import SHAPE, SIMILAR_SOUND, SOUND, default_similarity
+from ..text.chars import is_han
 from .ngram import BOUNDARY, SPECIAL, CharNgramLM, ngram_keys
 from .words import MASK, WORD_LENGTHS, Homophones, WordIndex
 
@@ -69,10 +70,6 @@ class Candidates:
         return len(self.position)
 
 
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 class SpellingModel:
     """The shipped model: language model, word index, confusion table and scorer. Thread-safe (read-only)."""
 
@@ -88,7 +85,7 @@ class SpellingModel:
         self.scorer = json.loads(scorer_path.read_text(encoding="utf-8")) if scorer_path.exists() else None
         self._log_freq = np.log(np.maximum(self.lm.unigram, 0.5) / self.lm.total)
         # Only Chinese characters are ever proposed.
-        self._cjk = np.array([False] * SPECIAL + [is_cjk(ch) for ch in self.vocab.chars])
+        self._cjk = np.array([False] * SPECIAL + [is_han(ch) for ch in self.vocab.chars])
         self._load_confusion(directory / "pairs.tsv")
 
     @property
@@ -106,7 +103,7 @@ class SpellingModel:
         vocab = self.vocab
         similarity = default_similarity()
         for ch in vocab.chars:
-            if not is_cjk(ch):
+            if not is_han(ch):
                 continue
             a = vocab.id(ch)
             for other, kind in similarity.similar(ch).items():
@@ -366,7 +363,7 @@ class SpellingModel:
         flat, starts, lengths = self.encode_batch(texts)
         allowed = np.zeros(len(flat), dtype=bool)
         for i, (text, start) in enumerate(zip(texts, starts.tolist())):
-            mask = np.fromiter((is_cjk(ch) for ch in text), dtype=bool, count=len(text))
+            mask = np.fromiter((is_han(ch) for ch in text), dtype=bool, count=len(text))
             if editable is not None:
                 mask &= np.asarray(editable[i], dtype=bool)
             allowed[start:start + len(text)] = mask

@@ -16,7 +16,6 @@ Two scoring modes:
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +24,9 @@ from typing import Sequence
 import torch
 
 from ..similarity import CharSimilarity, default_similarity
+from ..text.chars import is_han
 
 SCORING_ALL, SCORING_SIMILAR = "all", "similar"
-_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def is_chinese(ch: str) -> bool:
-    """Whether ``ch`` is one CJK ideograph (the only characters a model may change)."""
-    return len(ch) == 1 and _CHINESE.match(ch) is not None
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ class CandidateTable:
     """
 
     def __init__(self, vocab: dict[str, int], similarity: CharSimilarity) -> None:
-        self._vocab = {t: i for t, i in vocab.items() if is_chinese(t)}
+        self._vocab = {t: i for t, i in vocab.items() if is_han(t)}
         self._similarity = similarity
         self._cache: dict[str, list[int]] = {}
 
@@ -125,7 +119,7 @@ class HFCorrector:
         self._ids: dict[str, int] = {}
         vocab = tok.get_vocab()
         # Output ids the model may propose: single Chinese characters only.
-        self._id_to_char = {i: t for t, i in vocab.items() if is_chinese(t)}
+        self._id_to_char = {i: t for t, i in vocab.items() if is_han(t)}
         self._candidates: CandidateTable | None = None
 
     # -- tokenisation ------------------------------------------------------------
@@ -140,7 +134,7 @@ class HFCorrector:
         return got
 
     def _changeable(self, ch: str, token: int) -> bool:
-        return token != self.unk_id and token in self._id_to_char and is_chinese(ch)
+        return token != self.unk_id and token in self._id_to_char and is_han(ch)
 
     def _candidate_ids(self, ch: str) -> list[int]:
         if self._candidates is None:

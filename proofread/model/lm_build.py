@@ -33,7 +33,8 @@ def evaluation_targets(data_dir: Path) -> list[str]:
     return out
 
 
-def _contamination_matcher(targets: list[str]) -> ahocorasick.Automaton:
+def contamination_matcher(targets: list[str]) -> ahocorasick.Automaton:
+    """Finds training lines that share OVERLAP+ characters with an evaluation sentence."""
     automaton = ahocorasick.Automaton()
     for t in targets:
         if len(t) >= OVERLAP:
@@ -50,7 +51,7 @@ def training_text(data_dir: Path, log=print, exclude: tuple[str, ...] = ()) -> t
 
     ``exclude``: source names (file names without ``.txt.gz``, ``fnmatch`` patterns) to leave out.
     """
-    matcher = _contamination_matcher(evaluation_targets(data_dir))
+    matcher = contamination_matcher(evaluation_targets(data_dir))
     kept: list[str] = []
     stats = {"lines": 0, "held_back": 0, "overlap_with_evaluation": 0, "chars": 0}
     for path in text_files(data_dir):

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import gzip
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from ...similarity import SHAPE, SIMILAR_SOUND, SOUND, CharSimilarity
 from ...text import normalize
+from ...text.chars import HAN
 from ..corpus import EVAL_BUCKET, TUNE_BUCKET, bucket
-from ..lm_build import _contamination_matcher, evaluation_targets
+from ..lm_build import contamination_matcher, evaluation_targets
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 # Official text is mostly the registers below; the default mix reads them first.
@@ -38,7 +38,6 @@ DEFAULT_TEXT_FILES = (
 ERROR_COUNTS = ((0, 0.40), (1, 0.45), (2, 0.15))
 #: Kind of a synthetic error: sound errors dominate (pinyin input methods).
 ERROR_KINDS = ((SOUND, 0.65), (SIMILAR_SOUND, 0.15), (SHAPE, 0.20))
-_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def held_out(line: str) -> bool:
@@ -64,7 +63,7 @@ def iter_clean_lines(
                 if holdout and bucket(line) != EVAL_BUCKET or not holdout and held_out(line):
                     continue
                 line = normalize(line).text
-                if min_len <= len(line) <= max_len and len(_CHINESE.findall(line)) >= 0.6 * len(line):
+                if min_len <= len(line) <= max_len and len(HAN.findall(line)) >= 0.6 * len(line):
                     yield line
 
 
@@ -73,7 +72,7 @@ def load_clean_pool(paths: Sequence[Path], per_file: int, data_dir: Path, **kwar
 
     Lines sharing a long stretch with any evaluation sentence of ``data_dir`` are dropped.
     """
-    matcher = _contamination_matcher(evaluation_targets(data_dir))
+    matcher = contamination_matcher(evaluation_targets(data_dir))
     pool: list[str] = []
     for path in paths:
         taken = 0
