@@ -117,8 +117,10 @@ class TextWriter(Writer):
     def __init__(self, stream: IO[str], color: bool = False) -> None:
         super().__init__(stream, color)
         self.total = 0
+        self.documents = 0
 
     def write(self, doc: CheckedDocument) -> None:
+        self.documents += 1
         locate = Locator(doc.text)
         for f in doc.findings:
             self.total += 1
@@ -134,7 +136,9 @@ class TextWriter(Writer):
         return f"{self.COLORS[severity]}{text}{self.RESET}" if self.color else text
 
     def close(self) -> None:
-        self.stream.write(f"{self.total} finding{'s' if self.total != 1 else ''}\n")
+        # No summary when nothing was checked (every input rejected): "0 findings" would read as a pass.
+        if self.documents:
+            self.stream.write(f"{self.total} finding{'s' if self.total != 1 else ''}\n")
         super().close()
 
 

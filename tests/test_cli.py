@@ -134,8 +134,9 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
 ])
 def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
     path = write(tmp_path, name, content)
-    code, _, err = run(capsys, "check", path)
+    code, out, err = run(capsys, "check", path)
     _assert_one_line_error(code, err, path, needle)
+    assert out == ""  # no "0 findings" summary: nothing was checked
 
 
 def test_missing_file_and_directory(capsys, tmp_path):

@@ -17,8 +17,9 @@ import ahocorasick
 from ..dictionaries import Dictionary, Rule, iter_rules
 from ..finding import Finding, Severity
 from ..similarity import CharSimilarity, default_similarity
+from ..text.chars import is_han
 from .base import Checker, Sentence, register
-from .near_miss import confusable, is_cjk
+from .near_miss import confusable
 
 NUMERALS = set("零〇一二两三四五六七八九十百千0123456789")
 LIST_SEPARATORS = "、，"
@@ -182,7 +183,7 @@ class FormulationNearMiss(Checker):
             return False
         pos = diff[0]
         wrong, right = span[pos], form[pos]
-        if not (is_cjk(wrong) and is_cjk(right)) or wrong in NUMERALS or right in NUMERALS:
+        if not (is_han(wrong) and is_han(right)) or wrong in NUMERALS or right in NUMERALS:
             return False
         if confusable(self._similarity, right, wrong) is None:
             return False

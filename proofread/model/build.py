@@ -24,14 +24,15 @@ from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
-from .words import build_homophones, build_word_index
+from .words import build_homophones, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
     "sighan13_train", "sighan14_train", "sighan15_train", "ecspell_law_train", "ecspell_med_train",
     "ecspell_odw_train", "wang271k_sample",
 )
-MAX_CLEAN_FP = 0.003  # share of held-out clean tuning sentences the model may change
+MAX_CLEAN_FP = 0.004  # share of held-out clean tuning sentences the model may change
 CLEAN_TUNE_SENTENCES = 12000
+MEMBERS = 5  # MLPs averaged into the scorer
 MIN_GAIN = -2.0  # LM gain (nats over the window) a candidate must exceed; the scorer weighs the rest
 
 
@@ -108,6 +109,15 @@ def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str],
     return np.concatenate(feats), np.concatenate(labels), np.concatenate(sents)
 
 
+def error_rows(model: SpellingModel, sources: list[str], targets: list[str]):
+    """``candidate_rows`` of error sentences, with leave-one-out pair counts: a training error
+    must not count itself as attested."""
+    x, y, s = candidate_rows(model, sources, targets)
+    col = FEATURES.index("pair_count")
+    x[:, col] = np.log1p(np.maximum(np.expm1(x[:, col]) - y, 0.0))
+    return x, y, s
+
+
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0, iters: int = 30
 ) -> tuple[np.ndarray, float]:
@@ -150,6 +160,20 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
             "w2": last.weight.detach().numpy()[0].tolist(), "b2": float(last.bias.detach()[0])}
 
 
+def fit_ensemble(x: np.ndarray, y: np.ndarray, w: np.ndarray, members: int, seed: int = 0) -> dict:
+    """``members`` MLPs from different seeds, averaged in logit space. The average of
+    one-hidden-layer networks is itself one (hidden units side by side, output weights / n),
+    so the run-time code is the same and the seed-to-seed variance shrinks."""
+    nets = [fit_mlp(x, y, w, seed=seed + i) for i in range(members)]
+    if members == 1:
+        return nets[0]
+    return {"type": "mlp", "members": members,
+            "w1": np.hstack([np.asarray(n["w1"]) for n in nets]).tolist(),
+            "b1": np.concatenate([n["b1"] for n in nets]).tolist(),
+            "w2": (np.concatenate([n["w2"] for n in nets]) / members).tolist(),
+            "b2": float(np.mean([n["b2"] for n in nets]))}
+
+
 def best_per_sentence(conf: np.ndarray, gain: np.ndarray, sents: np.ndarray, n: int,
                       min_gain: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Highest confidence per sentence (0 where none) and the row it came from (-1)."""
@@ -162,22 +186,9 @@ def best_per_sentence(conf: np.ndarray, gain: np.ndarray, sents: np.ndarray, n: 
     return best, row
 
 
-def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
-                 kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = 2.0, log=print) -> dict:
-    src = [s for s, _ in pairs]
-    tgt = [t for _, t in pairs]
-    t0 = time.time()
-    model.scorer = {"min_gain": min_gain}
-    xe, ye, se = candidate_rows(model, src, tgt)
-    # Leave-one-out pair counts: a training error must not count itself as attested.
-    col = FEATURES.index("pair_count")
-    xe[:, col] = np.log1p(np.maximum(np.expm1(xe[:, col]) - ye, 0.0))
-    # Half of the clean tuning sentences train the scorer, the other half set the threshold.
-    clean_fit, clean_hold = clean[::2], clean[1::2]
-    negatives = tgt + clean_fit
-    xc, yc, sc = candidate_rows(model, negatives, negatives)
-    log(f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
-        f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
+def fit_scorer(xe: np.ndarray, ye: np.ndarray, xc: np.ndarray, yc: np.ndarray, kind: str = "mlp",
+               min_gain: float = 0.0, clean_weight: float = 2.0, seed: int = 0, members: int = 1) -> dict:
+    """A scorer (``scorer.json`` content, without threshold) from error-side and clean candidate rows."""
     x = np.vstack([xe, xc])
     y = np.concatenate([ye, yc]).astype(np.float64)
     # Clean official sentences weigh more: a false alarm costs more than a miss.
@@ -186,20 +197,43 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     std = x.std(axis=0) + 1e-6
     scorer = {"features": list(FEATURES), "mean": mean.tolist(), "std": std.tolist(), "min_gain": min_gain}
     if kind == "mlp":
-        scorer.update(fit_mlp((x - mean) / std, y, w))
+        scorer.update(fit_ensemble((x - mean) / std, y, w, members, seed))
     else:
         weights, bias = fit_logistic((x - mean) / std, y, w)
         scorer.update({"type": "logistic", "weights": weights.tolist(), "bias": bias})
-    log(f"  fitted a {scorer['type']} scorer on {len(x):,} candidates ({time.time() - t0:.0f} s)")
-    model.scorer = scorer
-    # Threshold: the lowest that changes at most max_clean_fp of the held-out clean sentences.
-    n_clean = len(clean_hold)
-    xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
-    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, n_clean, min_gain)
+    return scorer
+
+
+def scorer_threshold(model: SpellingModel, xh: np.ndarray, sh: np.ndarray, n_clean: int, max_clean_fp: float) -> float:
+    """The lowest threshold at which at most ``max_clean_fp`` of the held-out clean sentences
+    would change in the first round."""
+    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, n_clean, model.min_gain)
     allowed = int(np.floor(max_clean_fp * n_clean))
     threshold = float(np.sort(best_clean)[::-1][allowed]) + 1e-6 if n_clean > allowed else 0.5
-    threshold = max(threshold, 0.05)
+    return max(threshold, 0.05)
+
+
+def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
+                 kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = 2.0, members: int = 1,
+                 log=print) -> dict:
+    src = [s for s, _ in pairs]
+    tgt = [t for _, t in pairs]
+    t0 = time.time()
+    model.scorer = {"min_gain": min_gain}
+    xe, ye, se = error_rows(model, src, tgt)
+    # Half of the clean tuning sentences train the scorer, the other half set the threshold.
+    clean_fit, clean_hold = clean[::2], clean[1::2]
+    negatives = tgt + clean_fit
+    xc, yc, sc = candidate_rows(model, negatives, negatives)
+    log(f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
+        f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
+    scorer = fit_scorer(xe, ye, xc, yc, kind, min_gain, clean_weight, members=members)
+    log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
+    model.scorer = scorer
+    xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
+    threshold = scorer_threshold(model, xh, sh, len(clean_hold), max_clean_fp)
     scorer["threshold"] = threshold
+    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, len(clean_hold), min_gain)
     # First-round sentence-level figures on the training pairs at that threshold (for the log).
     best_err, row = best_per_sentence(model.confidence(xe), xe[:, 0], se, len(src), min_gain)
     has_error = np.array([s != t for s, t in pairs])
@@ -223,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)
     parser.add_argument("--skip-lm", action="store_true", help="reuse the counted n-grams in --out")
     parser.add_argument("--scorer", choices=("mlp", "logistic"), default="mlp")
+    parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs (seeds) averaged into the scorer")
     parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
                         help="LM gain a candidate must exceed to be considered (stored with the scorer)")
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
@@ -239,6 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     vocab = CharNgramLM(out).vocab
     meta["words"] = build_word_index(vocab, out)
     meta["homophone_entries"] = build_homophones(vocab, out)
+    meta["segmentation_words"] = build_word_logprob(vocab, out)
     pairs = training_pairs(args.data)
     meta["confusion_pairs"] = write_pair_counts(pairs, out)
     (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -246,7 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     (out / "scorer.json").unlink(missing_ok=True)
     model = SpellingModel(out)
     clean = clean_tuning_sentences(args.data)
-    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain)
+    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, members=args.members)
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")
 

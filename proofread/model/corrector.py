@@ -23,7 +23,7 @@ import numpy as np
 from ..similarity import SHAPE, SIMILAR_SOUND, SOUND, default_similarity
 from ..text.chars import is_han
 from .ngram import BOUNDARY, SPECIAL, CharNgramLM, ngram_keys
-from .words import MASK, WORD_LENGTHS, Homophones, WordIndex
+from .words import MASK, WORD_LENGTHS, Homophones, WordIndex, WordLattice
 
 PAD = 4  # boundary ids on each side of a sentence in the flat batch array
 WINDOW = 3  # characters of context scored on each side of a candidate
@@ -39,7 +39,10 @@ FEATURES = (
     # How unlikely the original is in its context, and how the candidate compares with the
     # other candidates at the same position.
     "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
+    # Word-level plausibility: best-segmentation log-probability change over +-SEG_WINDOW characters.
+    "seg_gain",
 )
+SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
 MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
 
@@ -80,6 +83,7 @@ class SpellingModel:
         self.vocab = self.lm.vocab
         self.words = WordIndex(directory)
         self.homophones = Homophones(directory) if (directory / "sounds.npy").exists() else None
+        self.lattice = WordLattice(directory) if (directory / "wordlp.keys.npy").exists() else None
         self.name = self.lm.meta.get("name", directory.name)
         scorer_path = directory / "scorer.json"
         self.scorer = json.loads(scorer_path.read_text(encoding="utf-8")) if scorer_path.exists() else None
@@ -216,6 +220,12 @@ class SpellingModel:
         gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right = self._gain(
             flat, g, c, starts[sentence] + lengths[sentence])
         margin, per_position = _margin_to_rivals(g, gain)
+        # Rows at or below min_gain are never accepted: drop them before the costlier features.
+        keep = gain > self.min_gain
+        (g, c, idx, sentence, gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right, margin, per_position,
+         new_len, new_freq, real_len, real_freq) = (a[keep] for a in (
+            g, c, idx, sentence, gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right, margin,
+            per_position, new_len, new_freq, real_len, real_freq))
         kind = self._conf_kind[idx]
         o = flat[g]
         olen = orig_len[g]
@@ -252,6 +262,7 @@ class SpellingModel:
             gain_right,
             margin,
             np.log(per_position),
+            self._seg_gain(flat, g, c[:, None]),
         ]).astype(np.float64)
         single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
         if self.homophones is None:
@@ -284,6 +295,9 @@ class SpellingModel:
         before = self.lm.position_scores(windows, WINDOW)
         delta = self.lm.position_scores(changed, WINDOW) - before
         gain = (delta * valid).sum(axis=1)
+        keep = gain > self.min_gain
+        g0, c1, c2, wfreq, cand_bi, sentence, gain = (a[keep] for a in (g0, c1, c2, wfreq, cand_bi, sentence, gain))
+        before, delta, valid = before[keep], delta[keep], valid[keep]
         orig_bi = self._bigram_log_counts(flat[g0], flat[g0 + 1])
         olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
         o = flat[g0]
@@ -300,8 +314,23 @@ class SpellingModel:
             np.ones(len(g0)), gain,
             (before * valid).sum(axis=1), before[:, 0], (delta * valid)[:, 2:].sum(axis=1),
             np.zeros(len(g0)), np.zeros(len(g0)),
+            self._seg_gain(flat, g0, np.column_stack([c1, c2])),
         ]).astype(np.float64)
         return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
+
+    def _seg_gain(self, flat: np.ndarray, g: np.ndarray, new: np.ndarray) -> np.ndarray:
+        """Change of the best word segmentation's log-probability around ``g`` when the
+        characters from ``g`` on become the columns of ``new``."""
+        if self.lattice is None or len(g) == 0:
+            return np.zeros(len(g))
+        width = new.shape[1]
+        cols = g[:, None] + np.arange(-SEG_WINDOW, SEG_WINDOW + width)[None, :]
+        windows = flat[np.clip(cols, 0, len(flat) - 1)]
+        _, first, inv = np.unique(g, return_index=True, return_inverse=True)
+        before = self.lattice.best_logp(windows[first])[inv]
+        changed = windows.copy()
+        changed[:, SEG_WINDOW:SEG_WINDOW + width] = new
+        return self.lattice.best_logp(changed) - before
 
     def _bigram_log_counts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return self.lm.log_counts(2, (a.astype(np.uint64) << np.uint64(16)) | b.astype(np.uint64))

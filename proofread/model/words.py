@@ -139,3 +139,60 @@ class Homophones:
         entry = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
         word = self._words[entry].astype(np.int64)
         return q, word >> 16, word & 0xFFFF, self._freq[entry] / FREQ_SCALE
+
+
+SEG_MAX = 4  # longest word the segmentation lattice uses
+
+
+def build_word_logprob(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:
+    """Write ``wordlp.{keys,logp}.npy``: jieba words of 1..4 characters (ids packed 16 bits
+    each, so keys of different lengths never collide) and their unigram log-probabilities."""
+    keys, freqs = [], []
+    with open(jieba_dictionary(), encoding="utf-8") as f:
+        for line in f:
+            word, freq, *_ = line.split(" ")
+            if 1 <= len(word) <= SEG_MAX and int(freq) >= min_freq:
+                ids = vocab.encode(word)
+                if (ids >= SPECIAL).all():
+                    key = 0
+                    for i in ids.tolist():
+                        key = (key << 16) | i
+                    keys.append(key)
+                    freqs.append(int(freq))
+    key = np.array(keys, dtype=np.uint64)
+    logp = np.log(np.array(freqs, dtype=np.float64) / sum(freqs)).astype(np.float32)
+    key, first = np.unique(key, return_index=True)
+    np.save(out / "wordlp.keys.npy", key)
+    np.save(out / "wordlp.logp.npy", logp[first])
+    return len(key)
+
+
+class WordLattice:
+    """Best word-segmentation log-probability of character windows (a unigram word model over
+    jieba's dictionary, as jieba's own DAG route): how word-like a stretch of text reads."""
+
+    def __init__(self, directory: Path) -> None:
+        self._keys = np.load(directory / "wordlp.keys.npy", mmap_mode="r")
+        self._logp = np.load(directory / "wordlp.logp.npy", mmap_mode="r")
+        # A character no word covers costs a bit less than the rarest dictionary word.
+        self._floor = float(np.min(self._logp)) - 1.0
+
+    def _lookup(self, keys: np.ndarray) -> np.ndarray:
+        idx = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[idx] == keys, self._logp[idx].astype(np.float64), -np.inf)
+
+    def best_logp(self, windows: np.ndarray) -> np.ndarray:
+        """Log-probability of the best segmentation of each row of ``windows`` (M, W)."""
+        m, w = windows.shape
+        ids = windows.astype(np.uint64)
+        best = np.zeros((m, w + 1))
+        for j in range(1, w + 1):
+            score = best[:, j - 1] + np.maximum(self._lookup(ids[:, j - 1]), self._floor)
+            key = ids[:, j - 1]
+            real = windows[:, j - 1] >= SPECIAL  # boundaries, digits, Latin are never inside a word
+            for length in range(2, min(SEG_MAX, j) + 1):
+                real = real & (windows[:, j - length] >= SPECIAL)
+                key = key | (ids[:, j - length] << np.uint64(16 * (length - 1)))
+                score = np.maximum(score, best[:, j - length] + np.where(real, self._lookup(key), -np.inf))
+            best[:, j] = score
+        return best[:, w]

@@ -1,0 +1,126 @@
+"""Tune the spelling model's scorer without touching a test set: fit on 80% of the CSC training
+pairs, measure on the other 20% (``md5(source) % 5 == 0``), per training file.
+
+    python benchmarks/scorer_cv.py [--scorer mlp|gbdt|logistic] [--max-clean-fp 0.003]
+
+The n-gram tables and word indexes of ``models/charlm`` are reused; the confusion pairs and the
+scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
+set on half of the clean tuning bucket (as the build does) and the other half is reported as
+the clean false-positive rate. Candidate features are cached in ``--cache`` between runs of the
+same feature set.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from proofread.model.build import (
+    TRAIN_FILES, candidate_rows, clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold,
+    write_pair_counts,
+)
+from proofread.model.corpus import default_data_dir
+from proofread.model.corrector import FEATURES, SpellingModel, load_default
+
+
+def held_out(source: str) -> bool:
+    return hashlib.md5(source.encode("utf-8")).digest()[0] % 5 == 0
+
+
+def sentence_f1(rows: list[tuple[str, str]], predictions: list[str]) -> tuple[float, float, float]:
+    """Correction P/R/F1, pycorrector convention (a false positive is a clean sentence changed)."""
+    tp = fp = fn = 0
+    for (src, tgt), pred in zip(rows, predictions):
+        if src == tgt:
+            fp += pred != src
+        elif pred == tgt:
+            tp += 1
+        else:
+            fn += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def apply(model: SpellingModel, texts: list[str], batch: int = 256) -> list[str]:
+    out = []
+    for b in range(0, len(texts), batch):
+        chunk = texts[b:b + batch]
+        for text, found in zip(chunk, model.correct(chunk)):
+            chars = list(text)
+            for c in found:
+                chars[c.position:c.position + len(c.suggestion)] = c.suggestion
+            out.append("".join(chars))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--scorer", default="mlp")
+    parser.add_argument("--max-clean-fp", type=float, default=0.003)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "proofread_scorer_cv.npz")
+    parser.add_argument("--seeds", type=int, default=1, help="fit this many scorers (seeds 0..N-1); report each")
+    parser.add_argument("--members", type=int, default=1, help="MLPs averaged into one scorer")
+    parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
+    parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
+    args = parser.parse_args(argv)
+    t0 = time.time()
+    by_file = {name: read_pairs(args.data / "csc" / f"{name}.tsv") for name in TRAIN_FILES}
+    fit = [p for rows in by_file.values() for p in rows if not held_out(p[0])]
+    held = {name: [p for p in rows if held_out(p[0])] for name, rows in by_file.items()}
+    model = load_default()
+    with tempfile.TemporaryDirectory() as tmp:
+        write_pair_counts(fit, Path(tmp))
+        model._load_confusion(Path(tmp) / "pairs.tsv")
+    clean = clean_tuning_sentences(args.data)
+    clean_fit, clean_hold = clean[::2], clean[1::2]
+    key = "|".join(FEATURES)
+    model.scorer = {"min_gain": -2.0}
+    cached = np.load(args.cache, allow_pickle=False) if args.cache.exists() else None
+    if cached is not None and str(cached["key"]) == key:
+        xe, ye, se, xc, yc, xh, sh = (cached[k] for k in ("xe", "ye", "se", "xc", "yc", "xh", "sh"))
+    else:
+        src, tgt = [s for s, _ in fit], [t for _, t in fit]
+        xe, ye, se = error_rows(model, src, tgt)
+        negatives = tgt + clean_fit
+        xc, yc, _ = candidate_rows(model, negatives, negatives)
+        xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
+        np.savez(args.cache, key=key, xe=xe, ye=ye, se=se, xc=xc, yc=yc, xh=xh, sh=sh)
+    print(f"rows: {len(xe):,} error-side, {len(xc):,} clean ({time.time() - t0:.0f} s)")
+    for name in filter(None, args.drop.split(",")):
+        for x in (xe, xc, xh):
+            x[:, FEATURES.index(name)] = 0.0
+    pooled_f1 = []
+    for seed in range(args.seeds):
+        scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, seed=seed * args.members, members=args.members)
+        model.scorer = scorer
+        scorer["threshold"] = scorer_threshold(model, xh, sh, len(clean_hold), args.max_clean_fp)
+        print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")
+        changed = sum(a != b for a, b in zip(clean_hold, apply(model, clean_hold)))
+        print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
+        pooled_rows, pooled_pred = [], []
+        for name, rows in held.items():
+            pred = apply(model, [s for s, _ in rows])
+            pooled_rows += rows
+            pooled_pred += pred
+            p, r, f = sentence_f1(rows, pred)
+            print(f"  {name:20} {len(rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+            if name == "ecspell_law_train" and args.show:
+                misses = [(s, t, q) for (s, t), q in zip(rows, pred) if q != t][:args.show]
+                for s, t, q in misses:
+                    gold = ",".join(f"{s[i]}->{t[i]}@{i}" for i in range(len(s)) if s[i] != t[i])
+                    got = ",".join(f"{s[i]}->{q[i]}@{i}" for i in range(len(s)) if s[i] != q[i])
+                    print(f"    gold {gold} | got {got or '-'} | {s}")
+        p, r, f = sentence_f1(pooled_rows, pooled_pred)
+        pooled_f1.append(f)
+        print(f"  {'pooled':20} {len(pooled_rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}  ({time.time() - t0:.0f} s)")
+    print(f"pooled F1 over {args.seeds} seed(s): mean {np.mean(pooled_f1):.3f}, min {min(pooled_f1):.3f}, max {max(pooled_f1):.3f}")
+
+
+if __name__ == "__main__":
+    main()
