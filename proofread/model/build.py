@@ -24,7 +24,7 @@ from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
-from .words import build_homophones, build_word_index, build_word_logprob
+from .words import build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
     "sighan13_train", "sighan14_train", "sighan15_train", "ecspell_law_train", "ecspell_med_train",
@@ -275,6 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     meta["words"] = build_word_index(vocab, out)
     meta["homophone_entries"] = build_homophones(vocab, out)
     meta["segmentation_words"] = build_word_logprob(vocab, out)
+    meta["name_chars"] = build_name_chars(vocab, out)
     pairs = training_pairs(args.data)
     meta["confusion_pairs"] = write_pair_counts(pairs, out)
     (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")

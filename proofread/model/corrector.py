@@ -41,6 +41,8 @@ FEATURES = (
     "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
     # Word-level plausibility: best-segmentation log-probability change over +-SEG_WINDOW characters.
     "seg_gain",
+    # How name-like the original and its neighbours are (transliterations and place names read as rare text).
+    "orig_name_char", "neighbour_name_char",
 )
 SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
@@ -84,6 +86,8 @@ class SpellingModel:
         self.words = WordIndex(directory)
         self.homophones = Homophones(directory) if (directory / "sounds.npy").exists() else None
         self.lattice = WordLattice(directory) if (directory / "wordlp.keys.npy").exists() else None
+        names = directory / "namechars.npy"
+        self._name_char = np.load(names).astype(np.float64) if names.exists() else np.zeros(len(self.vocab))
         self.name = self.lm.meta.get("name", directory.name)
         scorer_path = directory / "scorer.json"
         self.scorer = json.loads(scorer_path.read_text(encoding="utf-8")) if scorer_path.exists() else None
@@ -263,6 +267,8 @@ class SpellingModel:
             margin,
             np.log(per_position),
             self._seg_gain(flat, g, c[:, None]),
+            self._name_char[o],
+            np.maximum(self._name_char[flat[g - 1]], self._name_char[flat[g + 1]]),
         ]).astype(np.float64)
         single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
         if self.homophones is None:
@@ -315,6 +321,8 @@ class SpellingModel:
             (before * valid).sum(axis=1), before[:, 0], (delta * valid)[:, 2:].sum(axis=1),
             np.zeros(len(g0)), np.zeros(len(g0)),
             self._seg_gain(flat, g0, np.column_stack([c1, c2])),
+            np.maximum(self._name_char[o], self._name_char[flat[g0 + 1]]),
+            np.maximum(self._name_char[flat[g0 - 1]], self._name_char[flat[g0 + 2]]),
         ]).astype(np.float64)
         return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
 

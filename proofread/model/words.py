@@ -196,3 +196,26 @@ class WordLattice:
                 score = np.maximum(score, best[:, j - length] + np.where(real, self._lookup(key), -np.inf))
             best[:, j] = score
         return best[:, w]
+
+
+NAME_TAGS = {"nr", "nrt", "nrfg", "ns"}  # jieba's person, transliterated and place names
+
+
+def build_name_chars(vocab: CharVocab, out: Path) -> int:
+    """Write ``namechars.npy``: for each character id, the smoothed share of the jieba words
+    containing it that are person or place names. Characters of transliterations (克, 吉, 尔)
+    score high, so the scorer can learn that a rare sequence around them is a name, not a typo."""
+    names = np.zeros(len(vocab))
+    words = np.zeros(len(vocab))
+    with open(jieba_dictionary(), encoding="utf-8") as f:
+        for line in f:
+            word, _, *tag = line.split()
+            ids = np.unique(vocab.encode(word)).astype(np.int64)
+            ids = ids[ids >= SPECIAL]
+            words[ids] += 1
+            if tag and tag[0] in NAME_TAGS:
+                names[ids] += 1
+    share = ((names + 0.5) / (words + 2.0)).astype(np.float32)
+    share[:SPECIAL] = 0.0
+    np.save(out / "namechars.npy", share)
+    return int((words > 0).sum())
