@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from proofread.model.build import (
-    TRAIN_FILES, candidate_rows, clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold,
-    write_pair_counts,
+    MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, candidate_rows, clean_tuning_sentences,
+    error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
 from proofread.model.corpus import default_data_dir
 from proofread.model.corrector import FEATURES, SpellingModel, load_default
@@ -62,10 +63,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_data_dir())
     parser.add_argument("--scorer", default="mlp")
-    parser.add_argument("--max-clean-fp", type=float, default=0.003)
+    parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "proofread_scorer_cv.npz")
     parser.add_argument("--seeds", type=int, default=1, help="fit this many scorers (seeds 0..N-1); report each")
-    parser.add_argument("--members", type=int, default=1, help="MLPs averaged into one scorer")
+    parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs averaged into one scorer")
+    parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
+                        help="weight of error rows from the official-register training files (law, odw)")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
     args = parser.parse_args(argv)
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     model = load_default()
     with tempfile.TemporaryDirectory() as tmp:
         write_pair_counts(fit, Path(tmp))
+        if (model.directory / "components.tsv").exists():
+            shutil.copy(model.directory / "components.tsv", tmp)
         model._load_confusion(Path(tmp) / "pairs.tsv")
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
@@ -95,9 +100,13 @@ def main(argv: list[str] | None = None) -> None:
     for name in filter(None, args.drop.split(",")):
         for x in (xe, xc, xh):
             x[:, FEATURES.index(name)] = 0.0
+    file_of = np.concatenate([np.full(sum(not held_out(p[0]) for p in rows), name in OFFICIAL_TRAIN)
+                              for name, rows in by_file.items()])
+    weight = np.where(file_of[se], args.official_weight, 1.0)
     pooled_f1 = []
     for seed in range(args.seeds):
-        scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, seed=seed * args.members, members=args.members)
+        scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, seed=seed * args.members, members=args.members,
+                            error_weight=weight)
         model.scorer = scorer
         scorer["threshold"] = scorer_threshold(model, xh, sh, len(clean_hold), args.max_clean_fp)
         print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")

@@ -197,3 +197,71 @@ def test_a_scorer_fitted_on_fewer_features_reads_only_its_columns(model):
     first = model.confidence(feats)
     feats[0, dropped] = 3.0
     assert not np.allclose(model.confidence(feats), first, rtol=1e-6, atol=0.0)
+
+
+def test_word_lattice_prefers_the_sentence_that_reads_as_words(model):
+    def logp(text):
+        return float(model.lattice.best_logp(model.vocab.encode(text)[None, :].astype(np.int64))[0])
+
+    # 死刑 is a word and 死行 (jieba frequency 3) hardly one; 具体 beats 集体 beats 真体 here.
+    assert logp("秦代死刑中的") > logp("秦代死行中的") + 3
+    assert logp("改变具体行政") > logp("改变集体行政") > logp("改变真体行政")
+    # Boundaries, digits and Latin never join a word (their packed ids would collide with shorter keys).
+    assert np.isfinite(logp("8大时")) and np.isfinite(logp("a一b"))
+
+
+def test_name_characters_score_transliterations_above_function_words(model):
+    share = {ch: model._name_char[model.vocab.id(ch)] for ch in "克尔斯的了是在"}
+    assert min(share[c] for c in "克尔斯") > 0.8 > 0.3 > max(share[c] for c in "的了是在")
+
+
+def test_component_pairs_come_from_character_construction(model, tmp_path):
+    from proofread.model.words import build_component_pairs
+
+    build_component_pairs(model.vocab, tmp_path)
+    pairs = {tuple(line.split("\t")) for line in (tmp_path / "components.tsv").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("#")}
+    for a, b in [("在", "茬"), ("利", "禾"), ("规", "见"), ("跌", "秩"), ("失", "跌")]:
+        assert tuple(sorted((a, b))) in pairs
+    # Sharing only a common radical (氵) makes no pair.
+    assert not {("汉", "河"), ("河", "海"), ("汉", "海")} & pairs
+    # The shipped table is exactly what the build derives.
+    shipped = (model.directory / "components.tsv").read_text(encoding="utf-8")
+    assert (tmp_path / "components.tsv").read_text(encoding="utf-8") == shipped
+
+
+def test_shipped_pairs_and_components_reach_the_confusion_table(model):
+    from proofread.model.corrector import COMPONENT
+
+    v = model.vocab
+    key = (v.id("茬") << 16) | v.id("在")
+    i = np.searchsorted(model._conf_keys, key)
+    assert model._conf_keys[i] == key
+    kinds = set(model._conf_kind.tolist())
+    assert COMPONENT in kinds  # some pairs come only from components.tsv
+
+
+def test_ensemble_scorer_is_the_mean_of_its_members():
+    from proofread.model.build import fit_ensemble, fit_mlp
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 5))
+    y = (x[:, 0] + x[:, 1] > 0).astype(float)
+    w = np.ones(len(x))
+
+    def logit(net, z):
+        hidden = np.maximum(z @ np.asarray(net["w1"]) + np.asarray(net["b1"]), 0.0)
+        return hidden @ np.asarray(net["w2"]) + net["b2"]
+
+    both = fit_ensemble(x, y, w, members=2, seed=3)
+    members = [fit_mlp(x, y, w, hidden=128, epochs=40, seed=s) for s in (3, 4)]
+    assert np.asarray(both["w1"]).shape == (5, 256)
+    assert logit(both, x) == pytest.approx((logit(members[0], x) + logit(members[1], x)) / 2, abs=1e-4)
+
+
+def test_rows_at_or_below_min_gain_are_dropped_before_scoring(model):
+    text = CLEAR_ERRORS[1][0]
+    flat, starts, lengths = model.encode_batch([text])
+    editable = flat >= 4
+    cands = model.candidates(flat, starts, lengths, editable)
+    assert len(cands) and (cands.features[:, 0] > model.min_gain).all()

@@ -24,12 +24,15 @@ from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
-from .words import build_homophones, build_name_chars, build_word_index, build_word_logprob
+from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
     "sighan13_train", "sighan14_train", "sighan15_train", "ecspell_law_train", "ecspell_med_train",
     "ecspell_odw_train", "wang271k_sample",
 )
+#: Training files in the official register the product checks: their errors weigh OFFICIAL_WEIGHT.
+OFFICIAL_TRAIN = ("ecspell_law_train", "ecspell_odw_train")
+OFFICIAL_WEIGHT = 4.0
 MAX_CLEAN_FP = 0.004  # share of held-out clean tuning sentences the model may change
 CLEAN_TUNE_SENTENCES = 12000
 MEMBERS = 5  # MLPs averaged into the scorer
@@ -49,11 +52,14 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def training_pairs(data_dir: Path) -> list[tuple[str, str]]:
-    pairs = []
+def training_pairs(data_dir: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """All training pairs, and whether each comes from an ``OFFICIAL_TRAIN`` file."""
+    pairs, official = [], []
     for name in TRAIN_FILES:
-        pairs += read_pairs(data_dir / "csc" / f"{name}.tsv")
-    return pairs
+        rows = read_pairs(data_dir / "csc" / f"{name}.tsv")
+        pairs += rows
+        official += [name in OFFICIAL_TRAIN] * len(rows)
+    return pairs, np.array(official, dtype=bool)
 
 
 def write_pair_counts(pairs: list[tuple[str, str]], out: Path) -> int:
@@ -187,12 +193,13 @@ def best_per_sentence(conf: np.ndarray, gain: np.ndarray, sents: np.ndarray, n: 
 
 
 def fit_scorer(xe: np.ndarray, ye: np.ndarray, xc: np.ndarray, yc: np.ndarray, kind: str = "mlp",
-               min_gain: float = 0.0, clean_weight: float = 2.0, seed: int = 0, members: int = 1) -> dict:
+               min_gain: float = 0.0, clean_weight: float = 2.0, seed: int = 0, members: int = 1,
+               error_weight: np.ndarray | None = None) -> dict:
     """A scorer (``scorer.json`` content, without threshold) from error-side and clean candidate rows."""
     x = np.vstack([xe, xc])
     y = np.concatenate([ye, yc]).astype(np.float64)
     # Clean official sentences weigh more: a false alarm costs more than a miss.
-    w = np.concatenate([np.ones(len(xe)), np.full(len(xc), clean_weight)])
+    w = np.concatenate([np.ones(len(xe)) if error_weight is None else error_weight, np.full(len(xc), clean_weight)])
     mean = x.mean(axis=0)
     std = x.std(axis=0) + 1e-6
     scorer = {"features": list(FEATURES), "mean": mean.tolist(), "std": std.tolist(), "min_gain": min_gain}
@@ -215,7 +222,7 @@ def scorer_threshold(model: SpellingModel, xh: np.ndarray, sh: np.ndarray, n_cle
 
 def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
                  kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = 2.0, members: int = 1,
-                 log=print) -> dict:
+                 official: np.ndarray | None = None, official_weight: float = 1.0, log=print) -> dict:
     src = [s for s, _ in pairs]
     tgt = [t for _, t in pairs]
     t0 = time.time()
@@ -227,7 +234,9 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     xc, yc, sc = candidate_rows(model, negatives, negatives)
     log(f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
         f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
-    scorer = fit_scorer(xe, ye, xc, yc, kind, min_gain, clean_weight, members=members)
+    # Errors of the register the product checks (laws, official documents) weigh more.
+    weight = np.where(official[se], official_weight, 1.0) if official is not None else None
+    scorer = fit_scorer(xe, ye, xc, yc, kind, min_gain, clean_weight, members=members, error_weight=weight)
     log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
     model.scorer = scorer
     xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
@@ -258,6 +267,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-lm", action="store_true", help="reuse the counted n-grams in --out")
     parser.add_argument("--scorer", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs (seeds) averaged into the scorer")
+    parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
+                        help=f"weight of training errors from {', '.join(OFFICIAL_TRAIN)}")
     parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
                         help="LM gain a candidate must exceed to be considered (stored with the scorer)")
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
@@ -276,14 +287,16 @@ def main(argv: list[str] | None = None) -> None:
     meta["homophone_entries"] = build_homophones(vocab, out)
     meta["segmentation_words"] = build_word_logprob(vocab, out)
     meta["name_chars"] = build_name_chars(vocab, out)
-    pairs = training_pairs(args.data)
+    meta["component_pairs"] = build_component_pairs(vocab, out)
+    pairs, official = training_pairs(args.data)
     meta["confusion_pairs"] = write_pair_counts(pairs, out)
     (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"words {meta['words']}, confusion pairs {meta['confusion_pairs']}")
     (out / "scorer.json").unlink(missing_ok=True)
     model = SpellingModel(out)
     clean = clean_tuning_sentences(args.data)
-    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, members=args.members)
+    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, members=args.members,
+                          official=official, official_weight=args.official_weight)
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")
 

@@ -30,6 +30,7 @@ WINDOW = 3  # characters of context scored on each side of a candidate
 MAX_EDITS = 4  # per sentence
 _KIND_CODE = {SOUND: 1, SIMILAR_SOUND: 2, SHAPE: 3}
 ATTESTED_ONLY = 4  # a pair seen in training errors but in no confusion table
+COMPONENT = 5  # alike by construction (components.tsv), in no pronunciation or stroke table
 
 FEATURES = (
     "gain", "gain_pos", "new_word_2", "new_word_3plus", "new_word_freq", "orig_word_2", "orig_word_3plus",
@@ -39,6 +40,7 @@ FEATURES = (
     # How unlikely the original is in its context, and how the candidate compares with the
     # other candidates at the same position.
     "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
+    "component",
     # Word-level plausibility: best-segmentation log-probability change over +-SEG_WINDOW characters.
     "seg_gain",
     # How name-like the original and its neighbours are (transliterations and place names read as rare text).
@@ -118,6 +120,14 @@ class SpellingModel:
                 b = vocab.id(other)
                 if b >= SPECIAL:
                     kinds[(a << 16) | b] = _KIND_CODE[kind]
+        components = pairs_path.parent / "components.tsv"
+        if components.exists():
+            for line in components.read_text(encoding="utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    a, b = (vocab.id(ch) for ch in line.split("\t"))
+                    if a >= SPECIAL and b >= SPECIAL:
+                        kinds.setdefault((a << 16) | b, COMPONENT)
+                        kinds.setdefault((b << 16) | a, COMPONENT)
         if pairs_path.exists():
             for line in pairs_path.read_text(encoding="utf-8").splitlines():
                 if not line or line.startswith("#"):
@@ -266,6 +276,7 @@ class SpellingModel:
             gain_right,
             margin,
             np.log(per_position),
+            kind == COMPONENT,
             self._seg_gain(flat, g, c[:, None]),
             self._name_char[o],
             np.maximum(self._name_char[flat[g - 1]], self._name_char[flat[g + 1]]),
@@ -319,7 +330,7 @@ class SpellingModel:
             np.where(np.isfinite(orig_bi), orig_bi, -1.0), np.where(np.isfinite(cand_bi), cand_bi, -1.0),
             np.ones(len(g0)), gain,
             (before * valid).sum(axis=1), before[:, 0], (delta * valid)[:, 2:].sum(axis=1),
-            np.zeros(len(g0)), np.zeros(len(g0)),
+            np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)),
             self._seg_gain(flat, g0, np.column_stack([c1, c2])),
             np.maximum(self._name_char[o], self._name_char[flat[g0 + 1]]),
             np.maximum(self._name_char[flat[g0 - 1]], self._name_char[flat[g0 + 2]]),

