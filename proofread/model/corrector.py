@@ -40,7 +40,7 @@ FEATURES = (
     # How unlikely the original is in its context, and how the candidate compares with the
     # other candidates at the same position.
     "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
-    "component",
+    "component",  # the pair comes only from components.tsv (kind COMPONENT)
     # Word-level plausibility: best-segmentation log-probability change over +-SEG_WINDOW characters.
     "seg_gain",
     # How name-like the original and its neighbours are (transliterations and place names read as rare text).
