@@ -39,7 +39,7 @@ def model_corrector(threshold: float | None, path: Path | None = None) -> Correc
         for text, found in zip(texts, model.correct(texts, threshold=threshold)):
             chars = list(text)
             for c in found:
-                chars[c.position] = c.suggestion
+                chars[c.position:c.position + len(c.original)] = c.suggestion  # one or two characters
             out.append("".join(chars))
         return out
 

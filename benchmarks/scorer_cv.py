@@ -54,7 +54,7 @@ def apply(model: SpellingModel, texts: list[str], batch: int = 256) -> list[str]
         for text, found in zip(chunk, model.correct(chunk)):
             chars = list(text)
             for c in found:
-                chars[c.position:c.position + len(c.suggestion)] = c.suggestion
+                chars[c.position:c.position + len(c.original)] = c.suggestion
             out.append("".join(chars))
     return out
 
