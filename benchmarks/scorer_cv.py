@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs averaged into one scorer")
     parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
                         help="weight of error rows from the official-register training files (law, odw)")
+    parser.add_argument("--clean-weight", type=float, default=2.0, help="weight of clean-sentence candidates")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
     args = parser.parse_args(argv)
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     weight = np.where(file_of[se], args.official_weight, 1.0)
     pooled_f1 = []
     for seed in range(args.seeds):
-        scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, seed=seed * args.members, members=args.members,
+        scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, clean_weight=args.clean_weight,
+                            seed=seed * args.members, members=args.members,
                             error_weight=weight)
         model.scorer = scorer
         scorer["threshold"] = scorer_threshold(model, xh, sh, len(clean_hold), args.max_clean_fp)
