@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import jieba
+
+
+def jieba_entries() -> Iterator[tuple[str, int, str]]:
+    """``(word, frequency, part of speech)`` for every entry of jieba's own dictionary."""
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            yield word, int(freq), tag
 
 
 class Segmenter:

