@@ -24,24 +24,17 @@ from typing import Callable, Sequence
 
 from proofread.finding import apply_findings
 from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_lines
-from proofread.model.corrector import SpellingModel, load_default
+from proofread.model.corrector import SpellingModel, apply_corrections, load_default
 from proofread.text import normalize, split_sentences
 
 Corrector = Callable[[Sequence[str]], list[str]]
 
 
-def model_corrector(threshold: float | None, path: Path | None = None) -> Corrector:
+def model_corrector(model: SpellingModel, threshold: float | None = None) -> Corrector:
     """The statistical model alone (no dictionaries, no protected terms)."""
-    model = SpellingModel(path) if path else load_default()
 
     def run(texts: Sequence[str]) -> list[str]:
-        out = []
-        for text, found in zip(texts, model.correct(texts, threshold=threshold)):
-            chars = list(text)
-            for c in found:
-                chars[c.position:c.position + len(c.original)] = c.suggestion  # one or two characters
-            out.append("".join(chars))
-        return out
+        return [apply_corrections(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
 
     return run
 
@@ -59,6 +52,14 @@ def pipeline_corrector(threshold: float | None, components: list[str] | None, pa
         return [apply_findings(t, found) for t, found in zip(texts, pr.pipe(texts, batch_size=64))]
 
     return run
+
+
+def predict(run: Corrector, texts: Sequence[str], batch: int) -> list[str]:
+    """``run`` over ``texts`` in batches of ``batch``."""
+    out: list[str] = []
+    for b in range(0, len(texts), batch):
+        out += run(texts[b:b + batch])
+    return out
 
 
 def read_tsv(path: Path) -> list[tuple[str, str]]:
@@ -106,9 +107,7 @@ def score(rows: list[tuple[str, str]], predictions: list[str]) -> dict[str, tupl
 def evaluate(path: Path, run: Corrector, batch: int) -> None:
     rows = read_tsv(path)
     t0, c0 = time.perf_counter(), time.process_time()
-    predictions: list[str] = []
-    for b in range(0, len(rows), batch):
-        predictions += run([s for s, _ in rows[b:b + batch]])
+    predictions = predict(run, [s for s, _ in rows], batch)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     result = score(rows, predictions)
     clean = [(s, p) for (s, t), p in zip(rows, predictions) if s == t]
@@ -140,9 +139,7 @@ def clean_slice(n: int, data_dir: Path) -> list[str]:
 
 def evaluate_clean(sentences: list[str], run: Corrector, batch: int, show: int) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
-    predictions: list[str] = []
-    for b in range(0, len(sentences), batch):
-        predictions += run(sentences[b:b + batch])
+    predictions = predict(run, sentences, batch)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     changed = [(s, p) for s, p in zip(sentences, predictions) if s != p]
     chars = sum(map(len, sentences))
@@ -169,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=default_data_dir())
     args = parser.parse_args(argv)
     if args.system == "model":
-        run = model_corrector(args.threshold, args.model)
+        run = model_corrector(SpellingModel(args.model) if args.model else load_default(), args.threshold)
     else:
         run = pipeline_corrector(args.threshold, args.components.split(",") if args.components else None, args.model)
     for path in args.files:

@@ -1,7 +1,7 @@
 """Tune the spelling model's scorer without touching a test set: fit on 80% of the CSC training
 pairs, measure on the other 20% (``md5(source) % 5 == 0``), per training file.
 
-    python benchmarks/scorer_cv.py [--scorer mlp|gbdt|logistic] [--max-clean-fp 0.003]
+    python benchmarks/scorer_cv.py [--scorer mlp|logistic] [--max-clean-fp 0.004] [--official-weight 4]
 
 The n-gram tables and word indexes of ``models/charlm`` are reused; the confusion pairs and the
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
@@ -21,42 +21,17 @@ from pathlib import Path
 import numpy as np
 
 from proofread.model.build import (
-    MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, candidate_rows, clean_tuning_sentences,
-    error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
+    MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
+    clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
 from proofread.model.corpus import default_data_dir
-from proofread.model.corrector import FEATURES, SpellingModel, load_default
+from proofread.model.corrector import FEATURES, load_default
+
+from accuracy import model_corrector, predict, score  # the sibling benchmark's scorer
 
 
 def held_out(source: str) -> bool:
     return hashlib.md5(source.encode("utf-8")).digest()[0] % 5 == 0
-
-
-def sentence_f1(rows: list[tuple[str, str]], predictions: list[str]) -> tuple[float, float, float]:
-    """Correction P/R/F1, pycorrector convention (a false positive is a clean sentence changed)."""
-    tp = fp = fn = 0
-    for (src, tgt), pred in zip(rows, predictions):
-        if src == tgt:
-            fp += pred != src
-        elif pred == tgt:
-            tp += 1
-        else:
-            fn += 1
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
-def apply(model: SpellingModel, texts: list[str], batch: int = 256) -> list[str]:
-    out = []
-    for b in range(0, len(texts), batch):
-        chunk = texts[b:b + batch]
-        for text, found in zip(chunk, model.correct(chunk)):
-            chars = list(text)
-            for c in found:
-                chars[c.position:c.position + len(c.original)] = c.suggestion
-            out.append("".join(chars))
-    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,16 +85,17 @@ def main(argv: list[str] | None = None) -> None:
                             seed=seed * args.members, members=args.members,
                             error_weight=weight)
         model.scorer = scorer
-        scorer["threshold"] = scorer_threshold(model, xh, sh, len(clean_hold), args.max_clean_fp)
+        best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
+        scorer["threshold"] = scorer_threshold(best_clean, args.max_clean_fp)
         print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")
-        changed = sum(a != b for a, b in zip(clean_hold, apply(model, clean_hold)))
+        changed = sum(a != b for a, b in zip(clean_hold, predict(model_corrector(model), clean_hold, 256)))
         print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
         pooled_rows, pooled_pred = [], []
         for name, rows in held.items():
-            pred = apply(model, [s for s, _ in rows])
+            pred = predict(model_corrector(model), [s for s, _ in rows], 256)
             pooled_rows += rows
             pooled_pred += pred
-            p, r, f = sentence_f1(rows, pred)
+            p, r, f = score(rows, pred)["cor_pyc"]
             print(f"  {name:20} {len(rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}")
             if name == "ecspell_law_train" and args.show:
                 misses = [(s, t, q) for (s, t), q in zip(rows, pred) if q != t][:args.show]
@@ -127,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
                     gold = ",".join(f"{s[i]}->{t[i]}@{i}" for i in range(len(s)) if s[i] != t[i])
                     got = ",".join(f"{s[i]}->{q[i]}@{i}" for i in range(len(s)) if s[i] != q[i])
                     print(f"    gold {gold} | got {got or '-'} | {s}")
-        p, r, f = sentence_f1(pooled_rows, pooled_pred)
+        p, r, f = score(pooled_rows, pooled_pred)["cor_pyc"]
         pooled_f1.append(f)
         print(f"  {'pooled':20} {len(pooled_rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}  ({time.time() - t0:.0f} s)")
     print(f"pooled F1 over {args.seeds} seed(s): mean {np.mean(pooled_f1):.3f}, min {min(pooled_f1):.3f}, max {max(pooled_f1):.3f}")

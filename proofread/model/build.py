@@ -89,29 +89,23 @@ def clean_tuning_sentences(data_dir: Path, limit: int = CLEAN_TUNE_SENTENCES) ->
 
 
 def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str], batch: int = 256):
-    """Features, labels and sentence ids of first-round candidates with a positive LM gain."""
+    """Features, labels and sentence ids of first-round candidates (those above the model's ``min_gain``)."""
     feats, labels, sents = [], [], []
     for b in range(0, len(sources), batch):
         chunk = sources[b:b + batch]
         flat, starts, lengths = model.encode_batch(chunk)
-        editable = np.zeros(len(flat), dtype=bool)
-        for text, start in zip(chunk, starts.tolist()):
-            editable[start:start + len(text)] = [is_han(ch) for ch in text]
-        editable &= flat >= 4
-        cands = model.candidates(flat, starts, lengths, editable)
-        # Candidates whose LM gain is at most min_gain are never accepted: keep only the others.
-        useful = np.nonzero(cands.features[:, 0] > model.min_gain)[0]
+        cands = model.candidates(flat, starts, lengths, model.editable_mask(chunk, flat, starts))
         tgt = targets[b:b + batch]
         char = model.vocab.char
         lab = []
-        for r in useful.tolist():
+        for r in range(len(cands)):
             s, p, c, c2 = (int(cands.sentence[r]), int(cands.position[r]), int(cands.cand[r]), int(cands.cand2[r]))
             new = char(c) + (char(c2) if c2 >= 0 else "")
             want, have = tgt[s][p:p + len(new)], chunk[s][p:p + len(new)]
             lab.append(want == new and all(x != y for x, y in zip(want, have)))
-        feats.append(cands.features[useful])
+        feats.append(cands.features)
         labels.append(np.array(lab, dtype=bool))
-        sents.append(cands.sentence[useful] + b)
+        sents.append(cands.sentence + b)
     return np.concatenate(feats), np.concatenate(labels), np.concatenate(sents)
 
 
@@ -180,10 +174,8 @@ def fit_ensemble(x: np.ndarray, y: np.ndarray, w: np.ndarray, members: int, seed
             "b2": float(np.mean([n["b2"] for n in nets]))}
 
 
-def best_per_sentence(conf: np.ndarray, gain: np.ndarray, sents: np.ndarray, n: int,
-                      min_gain: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def best_per_sentence(conf: np.ndarray, sents: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Highest confidence per sentence (0 where none) and the row it came from (-1)."""
-    conf = np.where(gain > min_gain, conf, 0.0)
     best = np.zeros(n)
     row = np.full(n, -1)
     order = np.argsort(conf)
@@ -211,10 +203,10 @@ def fit_scorer(xe: np.ndarray, ye: np.ndarray, xc: np.ndarray, yc: np.ndarray, k
     return scorer
 
 
-def scorer_threshold(model: SpellingModel, xh: np.ndarray, sh: np.ndarray, n_clean: int, max_clean_fp: float) -> float:
+def scorer_threshold(best_clean: np.ndarray, max_clean_fp: float) -> float:
     """The lowest threshold at which at most ``max_clean_fp`` of the held-out clean sentences
-    would change in the first round."""
-    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, n_clean, model.min_gain)
+    would change in the first round (``best_clean``: each one's best confidence)."""
+    n_clean = len(best_clean)
     allowed = int(np.floor(max_clean_fp * n_clean))
     threshold = float(np.sort(best_clean)[::-1][allowed]) + 1e-6 if n_clean > allowed else 0.5
     return max(threshold, 0.05)
@@ -240,11 +232,11 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
     model.scorer = scorer
     xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
-    threshold = scorer_threshold(model, xh, sh, len(clean_hold), max_clean_fp)
+    best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
+    threshold = scorer_threshold(best_clean, max_clean_fp)
     scorer["threshold"] = threshold
-    best_clean, _ = best_per_sentence(model.confidence(xh), xh[:, 0], sh, len(clean_hold), min_gain)
     # First-round sentence-level figures on the training pairs at that threshold (for the log).
-    best_err, row = best_per_sentence(model.confidence(xe), xe[:, 0], se, len(src), min_gain)
+    best_err, row = best_per_sentence(model.confidence(xe), se, len(src))
     has_error = np.array([s != t for s, t in pairs])
     fired = best_err >= threshold
     right = fired & (row >= 0) & ye[np.maximum(row, 0)]

@@ -155,6 +155,17 @@ class SpellingModel:
             flat[start:start + len(text)] = self.vocab.encode(text)
         return flat, starts, lengths
 
+    def editable_mask(self, texts: Sequence[str], flat: np.ndarray, starts: np.ndarray,
+                      editable: Sequence[Sequence[bool]] | None = None) -> np.ndarray:
+        """Over ``flat``: the Chinese characters in the vocabulary, less any ``editable`` locks."""
+        allowed = np.zeros(len(flat), dtype=bool)
+        for i, (text, start) in enumerate(zip(texts, starts.tolist())):
+            mask = np.fromiter((is_han(ch) for ch in text), dtype=bool, count=len(text))
+            if editable is not None:
+                mask &= np.asarray(editable[i], dtype=bool)
+            allowed[start:start + len(text)] = mask
+        return allowed & (flat >= SPECIAL)
+
     def candidates(
         self, flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, editable: np.ndarray
     ) -> Candidates:
@@ -406,13 +417,7 @@ class SpellingModel:
         """Corrections for each text. ``editable[i][j]`` False keeps ``texts[i][j]`` untouched."""
         threshold = self.threshold if threshold is None else threshold
         flat, starts, lengths = self.encode_batch(texts)
-        allowed = np.zeros(len(flat), dtype=bool)
-        for i, (text, start) in enumerate(zip(texts, starts.tolist())):
-            mask = np.fromiter((is_han(ch) for ch in text), dtype=bool, count=len(text))
-            if editable is not None:
-                mask &= np.asarray(editable[i], dtype=bool)
-            allowed[start:start + len(text)] = mask
-        allowed &= flat >= SPECIAL
+        allowed = self.editable_mask(texts, flat, starts, editable)
         out: list[list[Correction]] = [[] for _ in texts]
         active = np.arange(len(texts))
         for _ in range(max_edits):
@@ -426,7 +431,6 @@ class SpellingModel:
             if len(cands) == 0:
                 break
             conf = self.confidence(cands.features)
-            conf[cands.features[:, 0] <= self.min_gain] = 0.0
             chinese = self._cjk[cands.cand] & ((cands.cand2 < 0) | self._cjk[np.maximum(cands.cand2, 0)])
             conf[~chinese] = 0.0
             order = np.lexsort((-conf, cands.sentence))
@@ -444,6 +448,14 @@ class SpellingModel:
         for found in out:
             found.sort(key=lambda c: c.position)
         return out
+
+
+def apply_corrections(text: str, corrections: Sequence[Correction]) -> str:
+    """``text`` with ``corrections`` made (they never overlap; a suggestion is as long as its original)."""
+    chars = list(text)
+    for c in corrections:
+        chars[c.position:c.position + len(c.original)] = c.suggestion
+    return "".join(chars)
 
 
 def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
