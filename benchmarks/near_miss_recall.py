@@ -16,6 +16,7 @@ from proofread.checkers.formulation_near_miss import NUMERALS
 from proofread.checkers.idiom_near_miss import idiom_lexicon
 from proofread.dictionaries import iter_rules, load_shipped
 from proofread.similarity import SOUND, default_similarity
+from proofread.text.chars import is_han
 
 DICTIONARY_PATH = ["protected_terms", "dictionary_rules", "formulation_near_miss", "idiom_near_miss"]
 
@@ -26,7 +27,7 @@ def formulation_recall(proofreader: Proofreader, rng: random.Random) -> tuple[in
     for _, rule in iter_rules(load_shipped(), "canonical"):
         form = rule.forms[0]
         positions = [i for i, c in enumerate(form)
-                     if "\u4e00" <= c <= "\u9fff" and c not in NUMERALS and similarity.similar(c)]
+                     if is_han(c) and c not in NUMERALS and similarity.similar(c)]
         for _ in range(3 if positions else 0):
             i = rng.choice(positions)
             c = rng.choice(sorted(similarity.similar(form[i])))

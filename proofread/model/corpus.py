@@ -29,6 +29,11 @@ def bucket(line: str) -> int:
     return int.from_bytes(digest[:8], "little") % BUCKETS
 
 
+def held_back(line: str) -> bool:
+    """Whether the line is kept out of all training (the evaluation or the tuning bucket)."""
+    return bucket(line) in (EVAL_BUCKET, TUNE_BUCKET)
+
+
 def default_data_dir() -> Path:
     """``../shared/data`` next to the checkout (where the project keeps its data)."""
     return Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..similarity import pycorrector_data_dir
 from ..text import normalize
-from .corpus import EVAL_BUCKET, TUNE_BUCKET, bucket, read_lines, text_files
+from .corpus import held_back, read_lines, text_files
 from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, ngram_keys
 
 #: Minimum count kept per order (pruning sets the model's size).
@@ -60,7 +60,7 @@ def training_text(data_dir: Path, log=print, exclude: tuple[str, ...] = ()) -> t
             continue
         for line in read_lines(path):
             stats["lines"] += 1
-            if bucket(line) in (EVAL_BUCKET, TUNE_BUCKET):
+            if held_back(line):
                 stats["held_back"] += 1
                 continue
             text = normalize(line).text

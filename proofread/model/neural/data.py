@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Sequence
 from ...similarity import SHAPE, SIMILAR_SOUND, SOUND, CharSimilarity
 from ...text import normalize
 from ...text.chars import HAN
-from ..corpus import EVAL_BUCKET, TUNE_BUCKET, bucket
+from ..corpus import EVAL_BUCKET, bucket, held_back
 from ..lm_build import contamination_matcher, evaluation_targets
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -40,11 +40,6 @@ ERROR_COUNTS = ((0, 0.40), (1, 0.45), (2, 0.15))
 ERROR_KINDS = ((SOUND, 0.65), (SIMILAR_SOUND, 0.15), (SHAPE, 0.20))
 
 
-def held_out(line: str) -> bool:
-    """Held back for evaluation or tuning (the split the n-gram model uses too)."""
-    return bucket(line) in (EVAL_BUCKET, TUNE_BUCKET)
-
-
 def _open_text(path: Path):
     return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
 
@@ -60,7 +55,7 @@ def iter_clean_lines(
         with _open_text(path) as f:
             for line in f:
                 line = line.strip()
-                if holdout and bucket(line) != EVAL_BUCKET or not holdout and held_out(line):
+                if holdout and bucket(line) != EVAL_BUCKET or not holdout and held_back(line):
                     continue
                 line = normalize(line).text
                 if min_len <= len(line) <= max_len and len(HAN.findall(line)) >= 0.6 * len(line):
