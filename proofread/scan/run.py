@@ -51,10 +51,9 @@ def run_scan(options: ScanOptions, stream: IO[str] | None = None, *,
 
     ``proofreader`` (built from ``options.dicts`` when not given) is shared with forked workers.
     """
-    from ..pipeline import Proofreader  # loaded only after argument and source errors
-    from ..report import write_reports
+    from ..report import write_reports  # loaded only after argument and source errors
     from .progress import Progress
-    from .work import BatchChecker, check_all
+    from .work import build_checker, check_all
 
     started = time.monotonic()
     options.out.mkdir(parents=True, exist_ok=True)
@@ -66,16 +65,11 @@ def run_scan(options: ScanOptions, stream: IO[str] | None = None, *,
         removed = store.forget_unseen(run)
         chars = hits = 0
         if todo:
-            proofreader = proofreader or Proofreader(extra_dictionaries=options.dicts, components=options.components,
-                                                     options=options.pipeline_options)
-            proofreader.check("预热分词词典。")  # load jieba once, before workers fork
-            checker = BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+            checker = build_checker(options, proofreader)
+            checker.proofreader.check("预热分词词典。")  # load jieba once, before workers fork
             progress = Progress(len(todo), enabled=options.progress, stream=stream or sys.stderr)
-            spawn_options = {"dicts": options.dicts, "components": options.components,
-                             "pipeline_options": options.pipeline_options, "max_bytes": options.max_bytes,
-                             "date": options.date}
             try:
-                for results in check_all(checker, _chunks(todo, options.batch_articles), options.workers, spawn_options):
+                for results in check_all(checker, _chunks(todo, options.batch_articles), options.workers, options):
                     store.save(results)
                     done_chars = sum(r.chars for r in results)
                     chars += done_chars

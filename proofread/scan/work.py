@@ -16,7 +16,7 @@ import zipfile
 from collections import OrderedDict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..finding import Finding
 from ..output import Locator
@@ -25,6 +25,9 @@ from ..text.extract import InputError
 from .load import load_item
 from .sources import Item
 from .store import Checked
+
+if TYPE_CHECKING:
+    from .run import ScanOptions
 
 CACHE_SENTENCES = 200_000
 
@@ -89,6 +92,13 @@ class BatchChecker:
         return [out[article_id] for article_id, _ in batch]
 
 
+def build_checker(options: "ScanOptions", proofreader: Proofreader | None = None) -> BatchChecker:
+    """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
+    proofreader = proofreader or Proofreader(extra_dictionaries=options.dicts, components=options.components,
+                                             options=options.pipeline_options)
+    return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+
+
 def finding_rows(text: str, findings: list[Finding]) -> Iterator[tuple]:
     """Rows for the store: each finding with its sentence and its offset in that sentence."""
     locate = Locator(text)
@@ -106,15 +116,13 @@ def _run_in_worker(batch: list[tuple[int, Item]]) -> list[Checked]:
     return _WORKER.check(batch)
 
 
-def _init_worker(checker: BatchChecker | None, options: dict | None) -> None:
+def _init_worker(checker: BatchChecker | None, options: "ScanOptions | None") -> None:
     global _WORKER
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan in the main process, quietly
     if checker is None:  # spawn: build our own
         assert options is not None
-        proofreader = Proofreader(extra_dictionaries=options["dicts"], components=options["components"],
-                                  options=options["pipeline_options"])
-        checker = BatchChecker(proofreader, max_bytes=options["max_bytes"], default_date=options["date"])
+        checker = build_checker(options)
     _WORKER = checker
 
 
@@ -126,7 +134,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def check_all(checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], workers: int,
-              options: dict) -> Iterator[list[Checked]]:
+              options: "ScanOptions") -> Iterator[list[Checked]]:
     """Results of every batch, as they complete (any order).
 
     A worker that dies (killed for memory, a crash in native code) takes the batches in
