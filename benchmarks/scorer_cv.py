@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from proofread.model.build import (
-    MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
+    FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
     clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
 from proofread.model.corpus import default_data_dir
@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="weight of error rows from the official-register training files (law, odw)")
     parser.add_argument("--clean-weight", type=float, default=2.0, help="weight of clean-sentence candidates")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
+    parser.add_argument("--follow-ratio", default=str(FOLLOW_RATIO),
+                        help="comma-separated threshold factors for further edits in a sentence with one; each is reported")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
     args = parser.parse_args(argv)
     t0 = time.time()
@@ -55,8 +57,9 @@ def main(argv: list[str] | None = None) -> None:
     model = load_default()
     with tempfile.TemporaryDirectory() as tmp:
         write_pair_counts(fit, Path(tmp))
-        if (model.directory / "components.tsv").exists():
-            shutil.copy(model.directory / "components.tsv", tmp)
+        for table in ("components.tsv", "glyphs.tsv"):  # derived tables that hold no training pair
+            if (model.directory / table).exists():
+                shutil.copy(model.directory / table, tmp)
         model._load_confusion(Path(tmp) / "pairs.tsv")
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     file_of = np.concatenate([np.full(sum(not held_out(p[0]) for p in rows), name in OFFICIAL_TRAIN)
                               for name, rows in by_file.items()])
     weight = np.where(file_of[se], args.official_weight, 1.0)
-    pooled_f1 = []
+    pooled_f1: dict[float, list[float]] = {}
     for seed in range(args.seeds):
         scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, clean_weight=args.clean_weight,
                             seed=seed * args.members, members=args.members,
@@ -88,25 +91,30 @@ def main(argv: list[str] | None = None) -> None:
         best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
         scorer["threshold"] = scorer_threshold(best_clean, args.max_clean_fp)
         print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")
-        changed = sum(a != b for a, b in zip(clean_hold, predict(model_corrector(model), clean_hold, 256)))
-        print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
-        pooled_rows, pooled_pred = [], []
-        for name, rows in held.items():
-            pred = predict(model_corrector(model), [s for s, _ in rows], 256)
-            pooled_rows += rows
-            pooled_pred += pred
-            p, r, f = score(rows, pred)["cor_pyc"]
-            print(f"  {name:20} {len(rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}")
-            if name == "ecspell_law_train" and args.show:
-                misses = [(s, t, q) for (s, t), q in zip(rows, pred) if q != t][:args.show]
-                for s, t, q in misses:
-                    gold = ",".join(f"{s[i]}->{t[i]}@{i}" for i in range(len(s)) if s[i] != t[i])
-                    got = ",".join(f"{s[i]}->{q[i]}@{i}" for i in range(len(s)) if s[i] != q[i])
-                    print(f"    gold {gold} | got {got or '-'} | {s}")
-        p, r, f = score(pooled_rows, pooled_pred)["cor_pyc"]
-        pooled_f1.append(f)
-        print(f"  {'pooled':20} {len(pooled_rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}  ({time.time() - t0:.0f} s)")
-    print(f"pooled F1 over {args.seeds} seed(s): mean {np.mean(pooled_f1):.3f}, min {min(pooled_f1):.3f}, max {max(pooled_f1):.3f}")
+        for ratio in (float(x) for x in args.follow_ratio.split(",")):
+            scorer["follow_ratio"] = ratio
+            print(f"follow ratio {ratio}")
+            changed = sum(a != b for a, b in zip(clean_hold, predict(model_corrector(model), clean_hold, 256)))
+            print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
+            pooled_rows, pooled_pred = [], []
+            for name, rows in held.items():
+                pred = predict(model_corrector(model), [s for s, _ in rows], 256)
+                pooled_rows += rows
+                pooled_pred += pred
+                p, r, f = score(rows, pred)["cor_pyc"]
+                print(f"  {name:20} {len(rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+                if name == "ecspell_law_train" and args.show:
+                    misses = [(s, t, q) for (s, t), q in zip(rows, pred) if q != t][:args.show]
+                    for s, t, q in misses:
+                        gold = ",".join(f"{s[i]}->{t[i]}@{i}" for i in range(len(s)) if s[i] != t[i])
+                        got = ",".join(f"{s[i]}->{q[i]}@{i}" for i in range(len(s)) if s[i] != q[i])
+                        print(f"    gold {gold} | got {got or '-'} | {s}")
+            p, r, f = score(pooled_rows, pooled_pred)["cor_pyc"]
+            pooled_f1.setdefault(ratio, []).append(f)
+            print(f"  {'pooled':20} {len(pooled_rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}  ({time.time() - t0:.0f} s)")
+    for ratio, f1 in pooled_f1.items():
+        print(f"follow ratio {ratio}: pooled F1 over {args.seeds} seed(s): mean {np.mean(f1):.3f}, "
+              f"min {min(f1):.3f}, max {max(f1):.3f}")
 
 
 if __name__ == "__main__":

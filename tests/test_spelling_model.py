@@ -268,3 +268,68 @@ def test_rows_at_or_below_min_gain_are_dropped_before_scoring(model):
     editable = flat >= 4
     cands = model.candidates(flat, starts, lengths, editable)
     assert len(cands) and (cands.features[:, 0] > model.min_gain).all()
+
+
+def _glyph_table(model) -> dict[tuple[str, str], float]:
+    lines = (model.directory / "glyphs.tsv").read_text(encoding="utf-8").splitlines()
+    return {(a, b): float(s) for a, b, s in (line.split("\t") for line in lines if not line.startswith("#"))}
+
+
+def test_glyph_table_pairs_characters_that_look_alike_as_printed(model):
+    table = _glyph_table(model)
+    for a, b in [("己", "已"), ("入", "人"), ("休", "体"), ("冢", "家"), ("宫", "官"), ("劵", "券")]:
+        assert table[tuple(sorted((a, b)))] >= 0.85, (a, b)
+    for a, b in [("大", "小"), ("民", "名"), ("在", "再")]:  # confusable by sound or meaning, not by shape
+        assert tuple(sorted((a, b))) not in table
+    assert all(a < b and 0.0 < s <= 1.0 for (a, b), s in table.items())
+    # It is a feature of listed pairs, in both directions: 己->已 carries its similarity.
+    v = model.vocab
+    for x, y in [("己", "已"), ("已", "己")]:
+        key = (v.id(x) << 16) | v.id(y)
+        i = np.searchsorted(model._conf_keys, key)
+        assert model._conf_keys[i] == key and model._conf_glyph[i] == table[("己", "已")]
+
+
+def test_glyph_table_is_what_the_fonts_render():
+    from proofread.model import glyphs
+
+    pytest.importorskip("PIL")
+    if not all((glyphs.FONT_DIR / name).exists() for name, _ in glyphs.FONTS):
+        pytest.skip("fonts-noto-cjk is not installed (needed only to rebuild the model)")
+    table = _glyph_table(load_default())
+    chars = list("己已休体大小")
+    vectors = glyphs.glyph_vectors(chars)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] == pytest.approx(table[("己", "已")], abs=0.006)
+    assert sims[2, 3] == pytest.approx(table[("休", "体")], abs=0.006)
+    assert sims[4, 5] < 0.5
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    # Nearest neighbours among these six: each listed pair holds its own nearest match.
+    pairs = glyphs.glyph_neighbours(chars, vectors, k=1)
+    assert {("己", "已"), ("休", "体")} <= set(pairs)
+
+
+def test_a_sentence_with_one_edit_takes_further_edits_at_the_follow_threshold(model):
+    texts = [t for t, *_ in CLEAR_ERRORS] + CLEAN + [
+        "人民捡察院依法保障农民的吐地承包经营权。",
+        "坚持和完善名族区域自治制度，加强城市管里执法队伍建设。",
+    ]
+    strict = model.correct(texts, follow_ratio=1.0)
+    relaxed = model.correct(texts, follow_ratio=0.5)
+    # Which sentences change never depends on the follow ratio: a first edit needs the full threshold.
+    assert [bool(f) for f in strict] == [bool(f) for f in relaxed]
+    for found in relaxed:
+        if found:
+            assert max(c.confidence for c in found) >= model.threshold
+            assert min(c.confidence for c in found) >= model.threshold * 0.5
+    assert 0.0 < model.follow_ratio <= 1.0
+
+
+def test_the_follow_threshold_admits_a_second_error_the_full_one_would_not(model):
+    text = "人民捡察院依法保障农民的吐地承包经营权。"
+    first, second = sorted(model.correct([text])[0], key=lambda c: -c.confidence)
+    between = (first.confidence + second.confidence) / 2  # the first passes, the second does not
+    strict = model.correct([text], threshold=between, follow_ratio=1.0)[0]
+    assert [(c.position, c.suggestion) for c in strict] == [(first.position, first.suggestion)]
+    relaxed = model.correct([text], threshold=between, follow_ratio=0.9)[0]
+    assert sorted((c.position, c.suggestion) for c in relaxed) == [(2, "检"), (12, "土")]

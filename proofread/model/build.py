@@ -24,6 +24,7 @@ from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
+from .glyphs import build_glyph_pairs
 from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
@@ -36,6 +37,7 @@ OFFICIAL_WEIGHT = 4.0
 MAX_CLEAN_FP = 0.004  # share of held-out clean tuning sentences the model may change
 CLEAN_TUNE_SENTENCES = 12000
 MEMBERS = 5  # MLPs averaged into the scorer
+FOLLOW_RATIO = 0.6  # threshold factor for further edits in a sentence that already has one
 MIN_GAIN = -2.0  # LM gain (nats over the window) a candidate must exceed; the scorer weighs the rest
 
 
@@ -261,6 +263,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs (seeds) averaged into the scorer")
     parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
                         help=f"weight of training errors from {', '.join(OFFICIAL_TRAIN)}")
+    parser.add_argument("--follow-ratio", type=float, default=FOLLOW_RATIO,
+                        help="threshold factor for further edits in a sentence that already has one (stored with the scorer)")
     parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
                         help="LM gain a candidate must exceed to be considered (stored with the scorer)")
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
@@ -280,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     meta["segmentation_words"] = build_word_logprob(vocab, out)
     meta["name_chars"] = build_name_chars(vocab, out)
     meta["component_pairs"] = build_component_pairs(vocab, out)
+    meta["glyph_pairs"] = build_glyph_pairs(vocab, out)
     pairs, official = training_pairs(args.data)
     meta["confusion_pairs"] = write_pair_counts(pairs, out)
     (out / "meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -289,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     clean = clean_tuning_sentences(args.data)
     scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, members=args.members,
                           official=official, official_weight=args.official_weight)
+    scorer["follow_ratio"] = args.follow_ratio
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")
 

@@ -9,7 +9,9 @@ was seen in training errors, character frequencies, how unlikely the original is
 context, the margin over rival candidates); a learned scorer turns them into a
 confidence. The best candidate of a sentence is accepted when its confidence reaches the
 threshold, the sentence is rescored with the edit in place, and this repeats, so that two
-errors close together no longer hide each other.
+errors close together no longer hide each other. Errors cluster, so a sentence that already
+has an edit takes further ones at ``threshold * follow_ratio``; which sentences change at all
+still depends on the full threshold alone.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ FEATURES = (
     "seg_gain",
     # How name-like the original and its neighbours are (transliterations and place names read as rare text).
     "orig_name_char", "neighbour_name_char",
+    "glyph_similarity",  # rendered-glyph cosine of the pair where glyphs.tsv lists it, else 0
 )
 SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
@@ -107,6 +110,11 @@ class SpellingModel:
     def threshold(self) -> float:
         return float(self.scorer["threshold"]) if self.scorer else 1.0
 
+    @property
+    def follow_ratio(self) -> float:
+        """Threshold factor for further edits in a sentence that already has one (errors cluster)."""
+        return float(self.scorer.get("follow_ratio", 1.0)) if self.scorer else 1.0
+
     def _load_confusion(self, pairs_path: Path) -> None:
         kinds: dict[int, int] = {}
         counts: dict[int, float] = {}
@@ -128,6 +136,15 @@ class SpellingModel:
                     if a >= SPECIAL and b >= SPECIAL:
                         kinds.setdefault((a << 16) | b, COMPONENT)
                         kinds.setdefault((b << 16) | a, COMPONENT)
+        glyph: dict[int, float] = {}
+        glyphs = pairs_path.parent / "glyphs.tsv"
+        if glyphs.exists():
+            for line in glyphs.read_text(encoding="utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    x, y, sim = line.split("\t")
+                    a, b = vocab.id(x), vocab.id(y)
+                    if a >= SPECIAL and b >= SPECIAL:  # a feature of listed pairs, not a source of pairs
+                        glyph[(a << 16) | b] = glyph[(b << 16) | a] = float(sim)
         if pairs_path.exists():
             for line in pairs_path.read_text(encoding="utf-8").splitlines():
                 if not line or line.startswith("#"):
@@ -142,6 +159,7 @@ class SpellingModel:
         self._conf_keys = keys
         self._conf_kind = np.array([kinds[k] for k in keys.tolist()], dtype=np.int8)
         self._conf_count = np.array([counts.get(k, 0.0) for k in keys.tolist()], dtype=np.float64)
+        self._conf_glyph = np.array([glyph.get(k, 0.0) for k in keys.tolist()], dtype=np.float64)
         self._attested_keys = keys[self._conf_count >= MIN_ATTESTED]
 
     # -- candidates and features ------------------------------------------------------------
@@ -288,6 +306,7 @@ class SpellingModel:
             self._seg_gain(flat, g, c[:, None]),
             self._name_char[o],
             np.maximum(self._name_char[flat[g - 1]], self._name_char[flat[g + 1]]),
+            self._conf_glyph[idx],
         ]).astype(np.float64)
         single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
         if self.homophones is None:
@@ -342,6 +361,7 @@ class SpellingModel:
             self._seg_gain(flat, g0, np.column_stack([c1, c2])),
             np.maximum(self._name_char[o], self._name_char[flat[g0 + 1]]),
             np.maximum(self._name_char[flat[g0 - 1]], self._name_char[flat[g0 + 2]]),
+            np.zeros(len(g0)),
         ]).astype(np.float64)
         return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
 
@@ -413,9 +433,13 @@ class SpellingModel:
         editable: Sequence[Sequence[bool]] | None = None,
         threshold: float | None = None,
         max_edits: int = MAX_EDITS,
+        follow_ratio: float | None = None,
     ) -> list[list[Correction]]:
-        """Corrections for each text. ``editable[i][j]`` False keeps ``texts[i][j]`` untouched."""
+        """Corrections for each text. ``editable[i][j]`` False keeps ``texts[i][j]`` untouched.
+        Once a text has an edit, further ones need ``threshold * follow_ratio``."""
         threshold = self.threshold if threshold is None else threshold
+        follow_ratio = self.follow_ratio if follow_ratio is None else follow_ratio
+        needed = np.full(len(texts), threshold)
         flat, starts, lengths = self.encode_batch(texts)
         allowed = self.editable_mask(texts, flat, starts, editable)
         out: list[list[Correction]] = [[] for _ in texts]
@@ -435,7 +459,7 @@ class SpellingModel:
             conf[~chinese] = 0.0
             order = np.lexsort((-conf, cands.sentence))
             first = order[np.r_[True, cands.sentence[order][1:] != cands.sentence[order][:-1]]]
-            accepted = first[(conf[first] >= threshold) & (conf[first] > 0)]  # 0: ruled out above
+            accepted = first[(conf[first] >= needed[cands.sentence[first]]) & (conf[first] > 0)]  # 0: ruled out above
             for r in accepted.tolist():
                 s, pos = int(cands.sentence[r]), int(cands.position[r])
                 g = starts[s] + pos
@@ -445,6 +469,7 @@ class SpellingModel:
                 flat[g:g + len(new)] = new
                 allowed[g:g + len(new)] = False
             active = np.unique(cands.sentence[accepted])
+            needed[active] = threshold * follow_ratio
         for found in out:
             found.sort(key=lambda c: c.position)
         return out
