@@ -1,7 +1,7 @@
 """Tune the spelling model's scorer without touching a test set: fit on 80% of the CSC training
 pairs, measure on the other 20% (``md5(source) % 5 == 0``), per training file.
 
-    python benchmarks/scorer_cv.py [--scorer mlp|logistic] [--max-clean-fp 0.004] [--official-weight 4]
+    python benchmarks/scorer_cv.py [--model DIR] [--max-clean-fp 0.004] [--official-weight 4] [--follow-ratio 1,0.6]
 
 The n-gram tables and word indexes of ``models/charlm`` are reused; the confusion pairs and the
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
@@ -25,7 +25,7 @@ from proofread.model.build import (
     clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
 from proofread.model.corpus import default_data_dir
-from proofread.model.corrector import FEATURES, load_default
+from proofread.model.corrector import FEATURES, SpellingModel, load_default
 
 from accuracy import model_corrector, predict, score  # the sibling benchmark's scorer
 
@@ -37,6 +37,7 @@ def held_out(source: str) -> bool:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped one)")
     parser.add_argument("--scorer", default="mlp")
     parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "proofread_scorer_cv.npz")
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     by_file = {name: read_pairs(args.data / "csc" / f"{name}.tsv") for name in TRAIN_FILES}
     fit = [p for rows in by_file.values() for p in rows if not held_out(p[0])]
     held = {name: [p for p in rows if held_out(p[0])] for name, rows in by_file.items()}
-    model = load_default()
+    model = load_default() if args.model is None else SpellingModel(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         write_pair_counts(fit, Path(tmp))
         for table in ("components.tsv", "glyphs.tsv"):  # derived tables that hold no training pair
