@@ -144,7 +144,7 @@ def test_candidate_scoring_only_proposes_confusable_characters(model_dir):
     with_pair = HFCorrector(model_dir, scoring="similar", similarity=_Confusions({"错": "对"}))
     without = HFCorrector(model_dir, scoring="similar", similarity=_Confusions({"错": "字"}))
     [got] = with_pair.correct(["有错字"])
-    assert [(c.index, c.original, c.replacement) for c in got] == [(1, "错", "对")]
+    assert [(c.position, c.original, c.suggestion) for c in got] == [(1, "错", "对")]
     assert got[0].confidence > 0.99
     assert without.correct(["有错字"]) == [[]]
 

@@ -58,24 +58,24 @@ class HFModel(Checker):
         out: list[list[Finding]] = []
         for sentence, corrections in zip(sentences, proposed):
             # Protected terms are never changed, even where they do not stand as a word.
-            corrections = [c for c in corrections if not any(a <= c.index < b for a, b in sentence.protected)]
+            corrections = [c for c in corrections if not any(a <= c.position < b for a, b in sentence.protected)]
             if self.verifier is not None and corrections:
-                kept = self.verifier.keep(sentence.text, [(c.index, c.replacement) for c in corrections])
+                kept = self.verifier.keep(sentence.text, [(c.position, c.suggestion) for c in corrections])
                 corrections = [c for c, ok in zip(corrections, kept) if ok]
             found = []
             for c in corrections:
                 found.append(
                     Finding(
-                        start=c.index,
-                        end=c.index + 1,
+                        start=c.position,
+                        end=c.position + len(c.original),
                         original=c.original,
-                        suggestions=(c.replacement,),
+                        suggestions=(c.suggestion,),
                         category="typo",
                         severity=Severity.WARNING,
                         rule="hf_model",
                         source=self.source,
                         confidence=round(c.confidence, 4),
-                        message=f"疑似错别字：“{c.original}”应为“{c.replacement}”",
+                        message=f"疑似错别字：“{c.original}”应为“{c.suggestion}”",
                         priority=self.priority,
                     )
                 )

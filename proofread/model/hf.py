@@ -25,18 +25,9 @@ import torch
 
 from ..similarity import CharSimilarity, default_similarity
 from ..text.chars import is_han
+from .corrector import Correction
 
 SCORING_ALL, SCORING_SIMILAR = "all", "similar"
-
-
-@dataclass(frozen=True)
-class CharCorrection:
-    """The model proposes ``replacement`` for the character at ``index``."""
-
-    index: int
-    original: str
-    replacement: str
-    confidence: float
 
 
 class CandidateTable:
@@ -160,9 +151,9 @@ class HFCorrector:
 
     # -- inference ---------------------------------------------------------------
     @torch.inference_mode()
-    def correct(self, texts: Sequence[str]) -> list[list[CharCorrection]]:
-        """Proposed corrections for each text, at or above ``threshold``, by index."""
-        results: list[list[CharCorrection]] = [[] for _ in texts]
+    def correct(self, texts: Sequence[str]) -> list[list[Correction]]:
+        """Proposed corrections for each text, at or above ``threshold``, by position."""
+        results: list[list[Correction]] = [[] for _ in texts]
         windows = [w for w in self._windows(texts) if w.ids]
         windows.sort(key=lambda w: len(w.ids))  # similar lengths share a batch: little padding
         for b in range(0, len(windows), self.batch_size):
@@ -181,7 +172,7 @@ class HFCorrector:
                 hidden = self.model.bert(input_ids=input_ids, attention_mask=mask).last_hidden_state
                 self._from_candidates(batch, texts, hidden, results)
         for found in results:
-            found.sort(key=lambda c: c.index)
+            found.sort(key=lambda c: c.position)
         return results
 
     def _from_full(self, batch, texts, logits: torch.Tensor, results) -> None:
@@ -197,7 +188,7 @@ class HFCorrector:
                     continue
                 ch = text[w.start + p]
                 if self._changeable(ch, token) and proposed in self._id_to_char:
-                    results[w.text].append(CharCorrection(w.start + p, ch, self._id_to_char[proposed], best_p[r][p]))
+                    results[w.text].append(Correction(w.start + p, ch, self._id_to_char[proposed], best_p[r][p]))
 
     def _from_candidates(self, batch, texts, hidden: torch.Tensor, results) -> None:
         # Gather only the candidates' logits: one row per changeable position.
@@ -228,7 +219,7 @@ class HFCorrector:
             if j == 0 or prob < self.threshold:  # candidate 0 is the input itself
                 continue
             ch = texts[w.text][w.start + p]
-            results[w.text].append(CharCorrection(w.start + p, ch, self._id_to_char[ids[j]], prob))
+            results[w.text].append(Correction(w.start + p, ch, self._id_to_char[ids[j]], prob))
 
 
 def candidate_logits(model, hidden: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
