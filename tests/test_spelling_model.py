@@ -333,3 +333,21 @@ def test_the_follow_threshold_admits_a_second_error_the_full_one_would_not(model
     assert [(c.position, c.suggestion) for c in strict] == [(first.position, first.suggestion)]
     relaxed = model.correct([text], threshold=between, follow_ratio=0.9)[0]
     assert sorted((c.position, c.suggestion) for c in relaxed) == [(2, "检"), (12, "土")]
+
+
+def test_the_rebuild_names_a_wrong_data_directory_in_one_line(tmp_path, capsys, monkeypatch):
+    from proofread.model import build, glyphs
+
+    with pytest.raises(SystemExit) as exit_info:
+        build.main(["--data", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(tmp_path) in err and "shared/data" in err
+    assert not (tmp_path / "out").exists()
+    # A missing build-only font is named, with the package that brings it.
+    monkeypatch.setattr(glyphs, "FONT_DIR", tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        build.main(["--data", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1
+    assert str(tmp_path / "NotoSansCJK-Regular.ttc") in err and "fonts-noto-cjk" in err

