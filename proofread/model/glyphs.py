@@ -21,7 +21,6 @@ FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 #: (file, face index of the Simplified Chinese face in the collection)
 FONTS = (("NotoSansCJK-Regular.ttc", 2), ("NotoSerifCJK-Regular.ttc", 2))
 NEIGHBOURS = 10  # per character
-MIN_SIMILARITY = 0.0
 CANVAS, SIZE, BLUR, GRID = 48, 40, 1.5, 24  # render px, font px, Gaussian blur px, compared grid
 
 
@@ -47,8 +46,7 @@ def glyph_vectors(chars: Sequence[str], font_dir: Path = FONT_DIR) -> np.ndarray
     return np.hstack(parts) / np.sqrt(len(parts))
 
 
-def glyph_neighbours(chars: Sequence[str], vectors: np.ndarray, k: int = NEIGHBOURS,
-                     min_similarity: float = MIN_SIMILARITY) -> dict[tuple[str, str], float]:
+def glyph_neighbours(chars: Sequence[str], vectors: np.ndarray, k: int = NEIGHBOURS) -> dict[tuple[str, str], float]:
     """``{(a, b): similarity}`` with ``a < b``, for every b among a's k nearest glyphs or vice versa."""
     pairs: dict[tuple[str, str], float] = {}
     for start in range(0, len(chars), 1024):
@@ -59,8 +57,6 @@ def glyph_neighbours(chars: Sequence[str], vectors: np.ndarray, k: int = NEIGHBO
         for row, js in enumerate(top):
             a = chars[start + row]
             for j in js.tolist():
-                if sims[row, j] < min_similarity:
-                    break
                 b = chars[j]
                 pairs[(min(a, b), max(a, b))] = round(float(sims[row, j]), 2)
     return pairs
