@@ -66,6 +66,9 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
                              "`python -m proofread.model.build` (default: default)")
     parser.add_argument("--model-threshold", type=float, metavar="P",
                         help="confidence a model correction needs (default: tuned into the model)")
+    parser.add_argument("--model-follow-ratio", type=float, metavar="F",
+                        help="factor on that threshold for further corrections in a sentence that already has one "
+                             "(default: tuned into the model; 1: every correction needs the full threshold)")
     parser.add_argument("--hf-model", metavar="DIR",
                         help="also use a local Hugging Face BertForMaskedLM CSC model (e.g. macbert4csc)")
     parser.add_argument("--hf-threshold", type=float, default=0.5, metavar="P",
@@ -78,6 +81,8 @@ def pipeline_options(args: argparse.Namespace) -> dict:
     options: dict = {"model": args.model}
     if args.model_threshold is not None:
         options["model_threshold"] = args.model_threshold
+    if args.model_follow_ratio is not None:
+        options["model_follow_ratio"] = args.model_follow_ratio
     if args.hf_model:
         options.update(hf_model=args.hf_model, hf_threshold=args.hf_threshold, hf_device=args.hf_device)
     return options

@@ -228,3 +228,19 @@ def test_installed_entry_point_runs_the_sample():
     assert proc.returncode == 1, proc.stderr
     assert "坚持和完善【名族】区域自治制度" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_model_threshold_and_follow_ratio_options(capsys, tmp_path):
+    from proofread.model.corrector import load_default
+
+    text = "人民捡察院依法保障农民的吐地承包经营权。"
+    first, second = sorted(load_default().correct([text])[0], key=lambda c: -c.confidence)
+    between = f"{(first.confidence + second.confidence) / 2:.6f}"
+    path = write(tmp_path, "draft.txt", text)
+
+    def corrected(*options):
+        code, out, _ = run(capsys, "check", "--format", "jsonl", "--model-threshold", between, *options, path)
+        return json.loads(out)["corrected"]
+
+    assert corrected("--model-follow-ratio", "1") == text[:first.position] + first.suggestion + text[first.position + 1:]
+    assert corrected("--model-follow-ratio", "0.9") == "人民检察院依法保障农民的土地承包经营权。"

@@ -346,3 +346,16 @@ def test_the_rebuild_names_a_wrong_data_directory_in_one_line(tmp_path, capsys, 
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and err.count("\n") == 1
     assert str(tmp_path / "NotoSansCJK-Regular.ttc") in err and "fonts-noto-cjk" in err
+
+
+def test_the_follow_ratio_option_reaches_the_checker(model):
+    text = "人民捡察院依法保障农民的吐地承包经营权。"
+    first, second = sorted(model.correct([text])[0], key=lambda c: -c.confidence)
+    between = (first.confidence + second.confidence) / 2
+
+    def suggestions(**options):
+        pr = Proofreader(components=["spelling_model"], options={"model_threshold": between, **options})
+        return [(f.start, f.suggestions[0]) for f in pr.check(text)]
+
+    assert suggestions(model_follow_ratio=1.0) == [(first.position, first.suggestion)]
+    assert sorted(suggestions(model_follow_ratio=0.9)) == [(2, "检"), (12, "土")]

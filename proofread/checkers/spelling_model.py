@@ -3,7 +3,9 @@
 Options (``Proofreader(options=...)``): ``model`` = ``"default"`` (the shipped model),
 ``"none"`` (off) or the path of another model directory built by
 ``python -m proofread.model.build``; ``model_threshold`` = the confidence a change needs
-(default: the one tuned into the model); ``model_error_at`` = the confidence from which a
+(default: the one tuned into the model); ``model_follow_ratio`` = the factor on that threshold
+for further changes in a sentence that already has one (default: tuned into the model; 1 asks
+every change to reach the full threshold); ``model_error_at`` = the confidence from which a
 finding is an error rather than a warning (default 0.9).
 """
 from __future__ import annotations
@@ -54,11 +56,13 @@ class SpellingModelChecker(Checker):
     learned = True
 
     def __init__(
-        self, model: SpellingModel | str | None, threshold: float | None = None, error_at: float = 0.9
+        self, model: SpellingModel | str | None, threshold: float | None = None, error_at: float = 0.9,
+        follow_ratio: float | None = None,
     ) -> None:
         # A model name/path loads on first use (about a second), so building a Proofreader stays fast.
         self._model = model
         self._threshold = threshold
+        self.follow_ratio = follow_ratio  # None: the model's own
         self.error_at = error_at
         # Recent windows -> corrections: boilerplate repeated across pages is corrected once.
         self._cache: OrderedDict[tuple[str, tuple[bool, ...]], list[Correction]] = OrderedDict()
@@ -83,9 +87,9 @@ class SpellingModelChecker(Checker):
         if which not in ("default", "none") and not (Path(which) / "meta.json").is_file():
             raise ValueError(f"spelling model directory {which!r} has no meta.json (build one with "
                              "python -m proofread.model.build --out DIR)")
-        threshold = options.get("model_threshold")
+        threshold, follow = options.get("model_threshold"), options.get("model_follow_ratio")
         return cls(None if which == "none" else which, None if threshold is None else float(threshold),
-                   float(options.get("model_error_at", 0.9)))
+                   float(options.get("model_error_at", 0.9)), None if follow is None else float(follow))
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
         out: list[list[Finding]] = [[] for _ in sentences]
@@ -112,7 +116,8 @@ class SpellingModelChecker(Checker):
         todo = list(dict.fromkeys(k for k in keys if k not in known))
         for first in range(0, len(todo), MAX_PIECES):
             part = todo[first:first + MAX_PIECES]
-            found = model.correct([t for t, _ in part], [e for _, e in part], self.threshold)
+            found = model.correct([t for t, _ in part], [e for _, e in part], self.threshold,
+                                  follow_ratio=self.follow_ratio)
             known.update(zip(part, found))
         with self._lock:
             for k in todo:
