@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -58,9 +57,6 @@ def main(argv: list[str] | None = None) -> None:
     model = load_default() if args.model is None else SpellingModel(args.model)
     with tempfile.TemporaryDirectory() as tmp:
         write_pair_counts(fit, Path(tmp))
-        for table in ("components.tsv", "glyphs.tsv"):  # derived tables that hold no training pair
-            if (model.directory / table).exists():
-                shutil.copy(model.directory / table, tmp)
         model._load_confusion(Path(tmp) / "pairs.tsv")
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]

@@ -128,33 +128,23 @@ class SpellingModel:
                 b = vocab.id(other)
                 if b >= SPECIAL:
                     kinds[(a << 16) | b] = _KIND_CODE[kind]
-        components = pairs_path.parent / "components.tsv"
-        if components.exists():
-            for line in components.read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    a, b = (vocab.id(ch) for ch in line.split("\t"))
-                    if a >= SPECIAL and b >= SPECIAL:
-                        kinds.setdefault((a << 16) | b, COMPONENT)
-                        kinds.setdefault((b << 16) | a, COMPONENT)
+        # Derived from the character set alone, so always the model's own, whatever pairs_path is.
+        for x, y in _table_rows(self.directory / "components.tsv"):
+            a, b = vocab.id(x), vocab.id(y)
+            if a >= SPECIAL and b >= SPECIAL:
+                kinds.setdefault((a << 16) | b, COMPONENT)
+                kinds.setdefault((b << 16) | a, COMPONENT)
         glyph: dict[int, float] = {}
-        glyphs = pairs_path.parent / "glyphs.tsv"
-        if glyphs.exists():
-            for line in glyphs.read_text(encoding="utf-8").splitlines():
-                if line and not line.startswith("#"):
-                    x, y, sim = line.split("\t")
-                    a, b = vocab.id(x), vocab.id(y)
-                    if a >= SPECIAL and b >= SPECIAL:  # a feature of listed pairs, not a source of pairs
-                        glyph[(a << 16) | b] = glyph[(b << 16) | a] = float(sim)
-        if pairs_path.exists():
-            for line in pairs_path.read_text(encoding="utf-8").splitlines():
-                if not line or line.startswith("#"):
-                    continue
-                wrong, right, count = line.split("\t")
-                a, b = vocab.id(wrong), vocab.id(right)
-                if a >= SPECIAL and b >= SPECIAL:
-                    key = (a << 16) | b
-                    kinds.setdefault(key, ATTESTED_ONLY)
-                    counts[key] = float(count)
+        for x, y, sim in _table_rows(self.directory / "glyphs.tsv"):
+            a, b = vocab.id(x), vocab.id(y)
+            if a >= SPECIAL and b >= SPECIAL:  # a feature of listed pairs, not a source of pairs
+                glyph[(a << 16) | b] = glyph[(b << 16) | a] = float(sim)
+        for wrong, right, count in _table_rows(pairs_path):
+            a, b = vocab.id(wrong), vocab.id(right)
+            if a >= SPECIAL and b >= SPECIAL:
+                key = (a << 16) | b
+                kinds.setdefault(key, ATTESTED_ONLY)
+                counts[key] = float(count)
         keys = np.array(sorted(kinds), dtype=np.int64)
         self._conf_keys = keys
         self._conf_kind = np.array([kinds[k] for k in keys.tolist()], dtype=np.int8)
@@ -473,6 +463,14 @@ class SpellingModel:
         for found in out:
             found.sort(key=lambda c: c.position)
         return out
+
+
+def _table_rows(path: Path) -> list[list[str]]:
+    """Tab-separated fields of a model table's lines, without ``#`` comments; none if it is absent."""
+    if not path.exists():
+        return []
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
 
 
 def apply_corrections(text: str, corrections: Sequence[Correction]) -> str:

@@ -51,8 +51,8 @@ def glyph_neighbours(chars: Sequence[str], vectors: np.ndarray, k: int = NEIGHBO
     pairs: dict[tuple[str, str], float] = {}
     for start in range(0, len(chars), 1024):
         sims = vectors[start:start + 1024] @ vectors.T
-        for row, i in enumerate(range(start, min(start + 1024, len(chars)))):
-            sims[row, i] = -np.inf
+        rows = np.arange(len(sims))
+        sims[rows, start + rows] = -np.inf  # a glyph is not its own neighbour
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         for row, js in enumerate(top):
             a = chars[start + row]
