@@ -7,12 +7,13 @@ The n-gram tables and word indexes of ``models/charlm`` are reused; the confusio
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
 set on half of the clean tuning bucket (as the build does) and the other half is reported as
 the clean false-positive rate. Candidate features are cached in ``--cache`` between runs of the
-same feature set.
+same feature set and language model.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> None:
         model._load_confusion(Path(tmp) / "pairs.tsv")
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
-    key = "|".join(FEATURES)
+    # Features differ with the feature set and with the language model they were computed from.
+    key = "|".join(FEATURES) + "|" + json.dumps(model.lm.meta["ngrams"], sort_keys=True)
     model.scorer = {"min_gain": -2.0}
     cached = np.load(args.cache, allow_pickle=False) if args.cache.exists() else None
     if cached is not None and str(cached["key"]) == key:

@@ -12,10 +12,11 @@ import numpy as np
 from ..similarity import pycorrector_data_dir
 from ..text import normalize
 from .corpus import held_back, read_lines, text_files
-from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, ngram_keys
+from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, CountTable, SmallCounts, ngram_keys
 
-#: Minimum count kept per order (pruning sets the model's size).
-MIN_COUNT = {2: 2, 3: 2, 4: 2}
+#: Orders whose n-grams seen once or twice are kept as fingerprints (2 bytes, not 5). Nothing is
+#: pruned: dropping the n-grams seen once cost 0.024 held-out F1 (models/README.md).
+FINGERPRINT_ORDERS = (3, 4)
 MIN_CHAR_COUNT = 3
 #: A training line sharing this many characters with an evaluation sentence is dropped.
 OVERLAP = 16
@@ -104,22 +105,25 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
             inner |= is_boundary[t:t + len(keys)]
         keys = keys[~inner]
         keys, counts = np.unique(keys, return_counts=True)
-        keep = counts >= MIN_COUNT[n]
-        keys, counts = keys[keep], counts[keep]
+        small = (counts <= 2) if n in FINGERPRINT_ORDERS else np.zeros(len(keys), dtype=bool)
+        if n in FINGERPRINT_ORDERS:
+            SmallCounts.write(out, n, keys[small], counts[small])
+            for c in (1, 2):
+                sizes[f"{n}_count{c}"] = int((counts == c).sum())
+        keys, counts = keys[~small], counts[~small]
         s = 255.0 / float(np.log(counts.max()))
-        q = np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8)
-        np.save(out / f"order{n}.keys.npy", keys)
-        np.save(out / f"order{n}.q.npy", q)
+        CountTable.write(out, n, keys, np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8))
         scale[str(n)] = s
         sizes[str(n)] = int(len(keys))
-        log(f"  order {n}: {len(keys):,} n-grams kept (count >= {MIN_COUNT[n]}) in {time.time() - t0:.0f} s")
-        del keys, counts, inner
-    return {"scale": scale, "ngrams": sizes, "min_count": {str(k): v for k, v in MIN_COUNT.items()},
-            "vocab": len(vocab), "ids": int(len(ids))}
+        log(f"  order {n}: {len(keys):,} n-grams with counts, {int(small.sum()):,} as fingerprints ({time.time() - t0:.0f} s)")
+        del keys, counts, inner, small
+    return {"scale": scale, "ngrams": sizes, "vocab": len(vocab), "ids": int(len(ids))}
 
 
 def build_lm(data_dir: Path, out: Path, log=print, exclude: tuple[str, ...] = ()) -> dict:
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("order*.npy"):  # tables of an earlier layout must not linger
+        stale.unlink()
     t0 = time.time()
     text, stats = training_text(data_dir, log, exclude)
     stats["excluded_sources"] = list(exclude)

@@ -1,11 +1,16 @@
 """Character n-gram language model: compact storage, memory-mapped loading, batched scoring.
 
-Characters map to 16-bit ids, so an n-gram of up to four characters is an exact 64-bit key
-(no hashing, no collisions). Each order is a sorted ``uint64`` key array plus a ``uint8``
-quantised log-count array, both ``.npy`` files opened with ``mmap_mode="r"``: loading is
-instant and the pages are shared read-only between threads and processes. Scoring is
-stupid backoff (Brants et al. 2007) over counts, looked up with one ``np.searchsorted`` per
-order for a whole batch of windows.
+Characters map to 16-bit ids, so an n-gram of up to four characters is an exact 64-bit key.
+The common n-grams of each order are stored exactly in two levels: the distinct high 32 bits
+of the keys (``order{n}.high.npy``) with where each run starts (``.start.npy``), and the low 32
+bits (``.low.npy``), with a ``uint8`` quantised log count (``.q.npy``) -- 5 bytes an n-gram
+instead of 9. Most 3- and 4-grams are seen only once or twice, and for them a hash fingerprint
+and the count are enough: ``order{n}.small.npy`` holds them in 2 bytes an n-gram, and an
+unseen n-gram passes for a seen one with probability about (entries / 2^32), 0.4% for the
+largest order. All files open with
+``mmap_mode="r"``: loading is instant and the pages are shared read-only between threads and
+processes. Scoring is stupid backoff (Brants et al. 2007) over counts, looked up for a whole
+batch of windows at once.
 """
 from __future__ import annotations
 
@@ -29,6 +34,120 @@ def ngram_keys(ids: np.ndarray, order: int) -> np.ndarray:
     for t in range(order):
         key = (key << np.uint64(16)) | ids[..., t:t + width]
     return key
+
+
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def load_mapped(path: Path) -> np.ndarray:
+    """A ``.npy`` file memory-mapped read-only, as a plain ndarray (indexing an ``np.memmap``
+    goes through a slow Python-level ``__getitem__``)."""
+    return np.asarray(np.load(path, mmap_mode="r"))
+
+
+def _search_runs(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """For each query, the first index in ``values[lo:hi]`` (sorted) whose value is >= the query."""
+    lo = lo.astype(np.int64)
+    n = hi.astype(np.int64) - lo  # length of the part still searched
+    last = len(values) - 1
+    while n.max(initial=0) > 0:  # a vectorised binary search: about log2(longest run) rounds
+        half = n >> 1
+        mid = np.minimum(lo + half, last)
+        less = (values[mid] < query) & (n > 0)
+        lo = np.where(less, mid + 1, lo)
+        n = np.where(less, n - half - 1, half)
+    return lo
+
+
+class CountTable:
+    """Exact keys with quantised log counts (the n-grams seen at least twice)."""
+
+    def __init__(self, directory: Path, order: int, scale: float) -> None:
+        stem = directory / f"order{order}"
+        self._high = load_mapped(Path(f"{stem}.high.npy"))
+        self._start = load_mapped(Path(f"{stem}.start.npy"))
+        self._low = load_mapped(Path(f"{stem}.low.npy"))
+        self._q = load_mapped(Path(f"{stem}.q.npy"))
+        self._scale = scale
+
+    @staticmethod
+    def write(directory: Path, order: int, keys: np.ndarray, q: np.ndarray) -> None:
+        """Store sorted distinct ``keys`` with their quantised log counts ``q``."""
+        high, start = np.unique((keys >> np.uint64(32)).astype(np.uint32), return_index=True)
+        stem = directory / f"order{order}"
+        np.save(f"{stem}.high.npy", high)
+        np.save(f"{stem}.start.npy", np.append(start, len(keys)).astype(np.uint32))
+        np.save(f"{stem}.low.npy", (keys & _LOW).astype(np.uint32))
+        np.save(f"{stem}.q.npy", q)
+
+    def __len__(self) -> int:
+        return len(self._low)
+
+    def log_counts(self, uniq: np.ndarray) -> np.ndarray:
+        """Log counts of sorted distinct keys ``uniq`` (``-inf`` where absent)."""
+        out = np.full(uniq.shape, -np.inf)
+        if len(self._high) == 0 or len(uniq) == 0:
+            return out
+        qh, ql = (uniq >> np.uint64(32)).astype(np.uint32), (uniq & _LOW).astype(np.uint32)
+        run = np.minimum(np.searchsorted(self._high, qh), len(self._high) - 1)
+        has_run = self._high[run] == qh
+        lo, hi = self._start[run], np.where(has_run, self._start[run + 1], self._start[run])
+        idx = _search_runs(self._low, lo, hi, ql)
+        found = has_run & (idx < hi)
+        found[found] = self._low[idx[found]] == ql[found]
+        out[found] = self._q[idx[found]] / self._scale
+        return out
+
+
+def _fingerprint(keys: np.ndarray) -> np.ndarray:
+    """A well-mixed 64-bit hash of each key (the splitmix64 finaliser)."""
+    z = keys.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+class SmallCounts:
+    """The n-grams of one order seen once or twice: per n-gram a ``uint16`` of a 15-bit hash
+    fingerprint and one bit for the count, sorted within 131,072 hash buckets."""
+
+    BUCKET_BITS = 17
+
+    def __init__(self, directory: Path, order: int) -> None:
+        self._start = load_mapped(directory / f"order{order}.small_start.npy")
+        self._entry = load_mapped(directory / f"order{order}.small.npy")
+
+    @classmethod
+    def write(cls, directory: Path, order: int, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Store ``keys`` (each seen ``counts`` = 1 or 2 times)."""
+        bucket, fp = cls._split(keys)
+        entry = (fp << np.uint16(1)) | (counts - 1).astype(np.uint16)
+        order_ = np.lexsort((entry, bucket))
+        bucket, entry = bucket[order_], entry[order_]
+        np.save(directory / f"order{order}.small_start.npy",
+                np.searchsorted(bucket, np.arange((1 << cls.BUCKET_BITS) + 1)).astype(np.uint32))
+        np.save(directory / f"order{order}.small.npy", entry)
+
+    @classmethod
+    def _split(cls, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h = _fingerprint(keys) >> np.uint64(32)
+        bucket = (h >> np.uint64(32 - cls.BUCKET_BITS)).astype(np.int64)
+        return bucket, (h & np.uint64((1 << (32 - cls.BUCKET_BITS)) - 1)).astype(np.uint16)
+
+    def __len__(self) -> int:
+        return len(self._entry)
+
+    def log_counts(self, keys: np.ndarray) -> np.ndarray:
+        """ln 1 or ln 2 where a key's fingerprint is listed, else ``-inf``."""
+        bucket, fp = self._split(keys)
+        lo, hi = self._start[bucket], self._start[bucket + 1]
+        idx = _search_runs(self._entry, lo, hi, fp << np.uint16(1))
+        rows = np.nonzero(idx < hi)[0]
+        entry = self._entry[idx[rows]]
+        match = (entry >> np.uint16(1)) == fp[rows]
+        out = np.full(len(keys), -np.inf)
+        out[rows[match]] = np.log((entry[match] & np.uint16(1)) + 1.0)
+        return out
 
 
 class CharVocab:
@@ -77,9 +196,10 @@ class CharNgramLM:
         self.unigram = np.load(directory / "unigram.npy", mmap_mode="r").astype(np.float64)
         self.total = float(self.unigram.sum())
         self._log_unigram = np.log(np.maximum(self.unigram, 0.5) / self.total)
-        self._keys = {n: np.load(directory / f"order{n}.keys.npy", mmap_mode="r") for n in range(2, MAX_ORDER + 1)}
-        self._logq = {n: np.load(directory / f"order{n}.q.npy", mmap_mode="r") for n in range(2, MAX_ORDER + 1)}
-        self._scale = {int(k): float(v) for k, v in meta["scale"].items()}
+        scale = {int(k): float(v) for k, v in meta["scale"].items()}
+        self._counts = {n: CountTable(directory, n, scale[n]) for n in range(2, MAX_ORDER + 1)}
+        self._small = {n: SmallCounts(directory, n) for n in range(2, MAX_ORDER + 1)
+                       if (directory / f"order{n}.small.npy").exists()}
 
     def log_counts(self, order: int, keys: np.ndarray) -> np.ndarray:
         """Natural-log counts of ``order``-gram ``keys`` (``-inf`` where the n-gram is absent)."""
@@ -88,13 +208,12 @@ class CharNgramLM:
             counts = self.unigram[flat.astype(np.int64)]
             with np.errstate(divide="ignore"):
                 return np.log(counts).reshape(keys.shape)
-        table = self._keys[order]
-        # Sorted, distinct queries: far fewer probes, and each starts where the last one ended.
+        # Distinct queries only: far fewer probes.
         uniq, inverse = np.unique(flat, return_inverse=True)
-        idx = np.minimum(np.searchsorted(table, uniq), len(table) - 1)
-        found = table[idx] == uniq
-        out = np.full(uniq.shape, -np.inf)
-        out[found] = self._logq[order][idx[found]] / self._scale[order]
+        out = self._counts[order].log_counts(uniq)
+        if order in self._small:
+            unseen = np.nonzero(np.isinf(out))[0]
+            out[unseen] = self._small[order].log_counts(uniq[unseen])
         return out[inverse].reshape(keys.shape)
 
     def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:

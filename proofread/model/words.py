@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..segment import jieba_entries
-from .ngram import SPECIAL, CharVocab, ngram_keys
+from .ngram import SPECIAL, CharVocab, load_mapped, ngram_keys
 
 MASK = 0xFFFF
 WORD_LENGTHS = (2, 3, 4)
@@ -51,9 +51,9 @@ class WordIndex:
     """Read-only masked word index loaded from a model directory (memory-mapped)."""
 
     def __init__(self, directory: Path) -> None:
-        self._keys = {n: np.load(directory / f"words{n}.keys.npy", mmap_mode="r") for n in WORD_LENGTHS}
-        self._chars = {n: np.load(directory / f"words{n}.chars.npy", mmap_mode="r") for n in WORD_LENGTHS}
-        self._freq = {n: np.load(directory / f"words{n}.freq.npy", mmap_mode="r") for n in WORD_LENGTHS}
+        self._keys = {n: load_mapped(directory / f"words{n}.keys.npy") for n in WORD_LENGTHS}
+        self._chars = {n: load_mapped(directory / f"words{n}.chars.npy") for n in WORD_LENGTHS}
+        self._freq = {n: load_mapped(directory / f"words{n}.freq.npy") for n in WORD_LENGTHS}
 
     def fillers(self, n: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For masked ``n``-character ``keys``: (query index, filler char id, ln freq) of each match."""
@@ -104,10 +104,10 @@ class Homophones:
     """Two-character words sounding like a given character pair (memory-mapped)."""
 
     def __init__(self, directory: Path) -> None:
-        self.sounds = np.load(directory / "sounds.npy").astype(np.int64)
-        self._keys = np.load(directory / "homophones2.keys.npy", mmap_mode="r")
-        self._words = np.load(directory / "homophones2.words.npy", mmap_mode="r")
-        self._freq = np.load(directory / "homophones2.freq.npy", mmap_mode="r")
+        self.sounds = load_mapped(directory / "sounds.npy").astype(np.int64)
+        self._keys = np.load(directory / "homophones2.keys.npy")
+        self._words = load_mapped(directory / "homophones2.words.npy")
+        self._freq = load_mapped(directory / "homophones2.freq.npy")
 
     def words(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For char id pairs: (query index, first char, second char, ln freq) of each homophone word."""
@@ -154,8 +154,8 @@ class WordLattice:
     jieba's dictionary, as jieba's own DAG route): how word-like a stretch of text reads."""
 
     def __init__(self, directory: Path) -> None:
-        self._keys = np.load(directory / "wordlp.keys.npy", mmap_mode="r")
-        self._logp = np.load(directory / "wordlp.logp.npy", mmap_mode="r")
+        self._keys = load_mapped(directory / "wordlp.keys.npy")
+        self._logp = load_mapped(directory / "wordlp.logp.npy")
         # A character no word covers costs a bit less than the rarest dictionary word.
         self._floor = float(np.min(self._logp)) - 1.0
 

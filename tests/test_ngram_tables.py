@@ -1,0 +1,84 @@
+"""The language model's compact n-gram storage: exact two-level tables for common n-grams and
+fingerprint sets for those seen once or twice, counted from real text and read back."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from proofread.model.lm_build import FINGERPRINT_ORDERS, build_vocab, count_and_store
+from proofread.model.ngram import MAX_ORDER, CharNgramLM, _search_runs, ngram_keys
+from proofread.text import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small_lm(tmp_path_factory):
+    """A model counted from the bundled notice, repeated with its lines in several orders so
+    that some n-grams are seen once, some twice and some many times."""
+    lines = [normalize(line).text for line in (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    text = "\n".join(lines + lines[::2] + lines[:3] * 5)
+    out = tmp_path_factory.mktemp("lm")
+    vocab = build_vocab(text)
+    meta = count_and_store(text, vocab, out, log=lambda *_: None)
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return CharNgramLM(out), text
+
+
+def true_counts(text: str, n: int) -> Counter:
+    return Counter(g for line in text.split("\n") for g in (line[i:i + n] for i in range(len(line) - n + 1)))
+
+
+@pytest.mark.parametrize("n", range(2, MAX_ORDER + 1))
+def test_every_ngram_of_the_text_reads_back_with_its_count(small_lm, n):
+    lm, text = small_lm
+    counts = {g: c for g, c in true_counts(text, n).items() if all(lm.vocab.id(ch) >= 4 for ch in g)}
+    grams = list(counts)
+    ids = np.stack([lm.vocab.encode(g) for g in grams]).astype(np.int64)
+    got = lm.log_counts(n, ngram_keys(ids, n)[:, 0])
+    want = np.log([counts[g] for g in grams])
+    # Quantised to uint8 over ln(max count): at most half a step off; counts 1 and 2 are exact.
+    step = 1.0 / lm.meta["scale"][str(n)]
+    assert np.all(np.abs(got - want) <= step / 2 + 1e-9)
+    if n in FINGERPRINT_ORDERS:
+        assert {1, 2} <= set(counts.values())  # the fixture exercises both fingerprint sets
+        small = np.array([counts[g] <= 2 for g in grams])
+        assert np.array_equal(got[small], want[small])
+
+
+def test_ngrams_not_in_the_text_are_unseen(small_lm):
+    lm, text = small_lm
+    seen = true_counts(text, 4)
+    chars = sorted({ch for ch in text if lm.vocab.id(ch) >= 4})
+    rng = np.random.default_rng(0)
+    probes = {"".join(rng.choice(chars, 4)) for _ in range(3000)} - set(seen)
+    ids = np.stack([lm.vocab.encode(g) for g in sorted(probes)]).astype(np.int64)
+    got = lm.log_counts(4, ngram_keys(ids, 4)[:, 0])
+    # A fingerprint set of k entries lets an unseen key through with probability k / 2**32.
+    assert np.isinf(got).all()
+
+
+def test_binary_search_over_runs_handles_empty_and_out_of_range_runs():
+    values = np.array([1, 5, 9, 2, 4, 4, 8], dtype=np.uint32)  # runs [0, 3) and [3, 7), each sorted
+    lo = np.array([0, 0, 0, 3, 3, 3, 3, 5])
+    hi = np.array([3, 3, 3, 7, 7, 7, 7, 5])
+    query = np.array([0, 6, 10, 4, 5, 1, 9, 4], dtype=np.uint32)
+    assert _search_runs(values, lo, hi, query).tolist() == [0, 2, 3, 4, 6, 3, 7, 5]
+
+
+def test_the_shipped_model_is_in_this_layout_and_unpruned():
+    """The shipped tables hold what meta.json says, seen-once n-grams included."""
+    from proofread.model.corrector import load_default
+
+    lm = load_default().lm
+    sizes = lm.meta["ngrams"]
+    for n in range(2, MAX_ORDER + 1):
+        assert len(lm._counts[n]) == sizes[str(n)] > 0
+    for n in FINGERPRINT_ORDERS:
+        assert len(lm._small[n]) == sizes[f"{n}_count1"] + sizes[f"{n}_count2"]
+        assert sizes[f"{n}_count1"] > sizes[str(n)]  # most n-grams are seen once: none was pruned
