@@ -17,6 +17,9 @@ from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, CountTable, SmallCounts,
 #: Orders whose n-grams seen once or twice are kept as fingerprints (2 bytes, not 5). Nothing is
 #: pruned: dropping the n-grams seen once cost 0.024 held-out F1 (models/README.md).
 FINGERPRINT_ORDERS = (3, 4)
+#: Key bits stored per exact entry: the last character (runs share the rest), two for 4-grams,
+#: whose three-character prefixes would be too many runs.
+LOW_BITS = {2: 16, 3: 16, 4: 32}
 MIN_CHAR_COUNT = 3
 #: A training line sharing this many characters with an evaluation sentence is dropped.
 OVERLAP = 16
@@ -112,7 +115,7 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
                 sizes[f"{n}_count{c}"] = int((counts == c).sum())
         keys, counts = keys[~small], counts[~small]
         s = 255.0 / float(np.log(counts.max()))
-        CountTable.write(out, n, keys, np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8))
+        CountTable.write(out, n, keys, np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8), LOW_BITS[n])
         scale[str(n)] = s
         sizes[str(n)] = int(len(keys))
         log(f"  order {n}: {len(keys):,} n-grams with counts, {int(small.sum()):,} as fingerprints ({time.time() - t0:.0f} s)")

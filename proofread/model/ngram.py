@@ -1,10 +1,10 @@
 """Character n-gram language model: compact storage, memory-mapped loading, batched scoring.
 
 Characters map to 16-bit ids, so an n-gram of up to four characters is an exact 64-bit key.
-The common n-grams of each order are stored exactly in two levels: the distinct high 32 bits
-of the keys (``order{n}.high.npy``) with where each run starts (``.start.npy``), and the low 32
-bits (``.low.npy``), with a ``uint8`` quantised log count (``.q.npy``) -- 5 bytes an n-gram
-instead of 9. Most 3- and 4-grams are seen only once or twice, and for them a hash fingerprint
+The common n-grams of each order are stored exactly in two levels: the distinct high bits of
+the keys (``order{n}.high.npy``) with where each run starts (``.start.npy``), and the low 16 or
+32 bits -- the last character, or the last two of a 4-gram -- (``.low.npy``), with a ``uint8``
+quantised log count (``.q.npy``): 3 or 5 bytes an n-gram instead of 9. Most 3- and 4-grams are seen only once or twice, and for them a hash fingerprint
 and the count are enough: ``order{n}.small.npy`` holds them in 2 bytes an n-gram, and an
 unseen n-gram passes for a seen one with probability about (entries / 2^32), 0.4% for the
 largest order. All files open with
@@ -60,7 +60,7 @@ def _search_runs(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, query: np.n
 
 
 class CountTable:
-    """Exact keys with quantised log counts (the n-grams seen at least twice)."""
+    """Exact keys with quantised log counts (the n-grams seen three times or more)."""
 
     def __init__(self, directory: Path, order: int, scale: float) -> None:
         stem = directory / f"order{order}"
@@ -69,15 +69,18 @@ class CountTable:
         self._low = load_mapped(Path(f"{stem}.low.npy"))
         self._q = load_mapped(Path(f"{stem}.q.npy"))
         self._scale = scale
+        self._bits = np.uint64(8 * self._low.dtype.itemsize)
 
     @staticmethod
-    def write(directory: Path, order: int, keys: np.ndarray, q: np.ndarray) -> None:
-        """Store sorted distinct ``keys`` with their quantised log counts ``q``."""
-        high, start = np.unique((keys >> np.uint64(32)).astype(np.uint32), return_index=True)
+    def write(directory: Path, order: int, keys: np.ndarray, q: np.ndarray, low_bits: int) -> None:
+        """Store sorted distinct ``keys`` with their quantised log counts ``q``; the low
+        ``low_bits`` (16 or 32) of each key go in the per-entry array, the rest in the runs."""
+        bits = np.uint64(low_bits)
+        high, start = np.unique((keys >> bits).astype(np.uint32), return_index=True)
         stem = directory / f"order{order}"
         np.save(f"{stem}.high.npy", high)
         np.save(f"{stem}.start.npy", np.append(start, len(keys)).astype(np.uint32))
-        np.save(f"{stem}.low.npy", (keys & _LOW).astype(np.uint32))
+        np.save(f"{stem}.low.npy", (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(f"uint{low_bits}"))
         np.save(f"{stem}.q.npy", q)
 
     def __len__(self) -> int:
@@ -88,7 +91,8 @@ class CountTable:
         out = np.full(uniq.shape, -np.inf)
         if len(self._high) == 0 or len(uniq) == 0:
             return out
-        qh, ql = (uniq >> np.uint64(32)).astype(np.uint32), (uniq & _LOW).astype(np.uint32)
+        qh = (uniq >> self._bits).astype(np.uint32)
+        ql = (uniq & ((np.uint64(1) << self._bits) - np.uint64(1))).astype(self._low.dtype)
         run = np.minimum(np.searchsorted(self._high, qh), len(self._high) - 1)
         has_run = self._high[run] == qh
         lo, hi = self._start[run], np.where(has_run, self._start[run + 1], self._start[run])
