@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
     # Features differ with the feature set and with the language model they were computed from.
-    key = "|".join(FEATURES) + "|" + json.dumps(model.lm.meta["ngrams"], sort_keys=True)
+    key = "|".join(FEATURES) + "|" + json.dumps([model.lm.meta["ngrams"], model.lm.meta.get("smoothing")], sort_keys=True)
     model.scorer = {"min_gain": -2.0}
     cached = np.load(args.cache, allow_pickle=False) if args.cache.exists() else None
     if cached is not None and str(cached["key"]) == key:

@@ -82,3 +82,33 @@ def test_the_shipped_model_is_in_this_layout_and_unpruned():
     for n in FINGERPRINT_ORDERS:
         assert len(lm._small[n]) == sizes[f"{n}_count1"] + sizes[f"{n}_count2"]
         assert sizes[f"{n}_count1"] > sizes[str(n)]  # most n-grams are seen once: none was pruned
+
+
+def test_contexts_know_how_many_different_characters_followed_them(small_lm):
+    lm, text = small_lm
+    followers: dict[tuple, set] = {}
+    for line in text.split("\n"):
+        ids = lm.vocab.encode(line).tolist() + [0]  # a line's end (the boundary id) is a follower too
+        for i in range(len(ids) - 1):
+            for n in (1, 2, 3):
+                if i + n < len(ids) and min(ids[i:i + n]) >= 4:
+                    followers.setdefault(tuple(ids[i:i + n]), set()).add(ids[i + n])
+    for n in (1, 2, 3):
+        grams = [g for g in followers if len(g) == n]
+        counts, fanout = lm.log_counts_fanout(n, ngram_keys(np.array(grams, dtype=np.int64), n)[:, 0])
+        want = np.log([len(followers[g]) for g in grams])
+        exact = np.exp(counts) > 2.5  # seen once or twice: the count stands in for the fan-out
+        step = 1.0 / lm.meta["fanout_scale"]
+        assert exact.any() and np.all(np.abs(fanout[exact] - want[exact]) <= step / 2 + 1e-9)
+        assert np.all(fanout[~exact] >= want[~exact] - 1e-9)
+
+
+def test_witten_bell_probabilities_of_all_next_characters_sum_to_one(small_lm):
+    lm, text = small_lm
+    line = max(text.split("\n"), key=len)
+    for end in (1, 2, 3, 8, 20):
+        context = lm.vocab.encode(line[max(0, end - 3):end]).astype(np.int64)
+        every = np.arange(len(lm.vocab), dtype=np.int64)
+        windows = np.column_stack([np.tile(context, (len(every), 1)), every])
+        total = np.exp(lm.position_scores(windows, windows.shape[1] - 1)).sum()
+        assert abs(total - 1.0) < 0.05, (line[:end], total)

@@ -99,6 +99,8 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
     scale: dict[str, float] = {}
     sizes: dict[str, int] = {}
     is_boundary = ids == BOUNDARY
+    prev_exact = np.arange(len(vocab), dtype=np.uint64)  # order 1: every id
+    fanout_scale = 255.0 / float(np.log(len(vocab)))
     for n in range(2, MAX_ORDER + 1):
         t0 = time.time()
         keys = ngram_keys(ids, n)
@@ -108,6 +110,16 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
             inner |= is_boundary[t:t + len(keys)]
         keys = keys[~inner]
         keys, counts = np.unique(keys, return_counts=True)
+        # Distinct followers of each (n-1)-gram, stored beside the exact (n-1)-gram table.
+        context, fanout = np.unique(keys >> np.uint64(16), return_counts=True)
+        at = np.minimum(np.searchsorted(context, prev_exact), len(context) - 1)
+        fan = np.where(context[at] == prev_exact, fanout[at], 0)
+        if n == 2:
+            np.save(out / "order1.fanout.npy", fan.astype(np.uint16))
+        else:
+            np.save(out / f"order{n - 1}.fanout.npy",
+                    np.clip(np.rint(np.log(np.maximum(fan, 1)) * fanout_scale), 0, 255).astype(np.uint8))
+        del context, fanout, at, fan
         small = (counts <= 2) if n in FINGERPRINT_ORDERS else np.zeros(len(keys), dtype=bool)
         if n in FINGERPRINT_ORDERS:
             SmallCounts.write(out, n, keys[small], counts[small])
@@ -118,9 +130,11 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
         CountTable.write(out, n, keys, np.clip(np.rint(np.log(counts) * s), 0, 255).astype(np.uint8), LOW_BITS[n])
         scale[str(n)] = s
         sizes[str(n)] = int(len(keys))
+        prev_exact = keys
         log(f"  order {n}: {len(keys):,} n-grams with counts, {int(small.sum()):,} as fingerprints ({time.time() - t0:.0f} s)")
         del keys, counts, inner, small
-    return {"scale": scale, "ngrams": sizes, "vocab": len(vocab), "ids": int(len(ids))}
+    return {"scale": scale, "ngrams": sizes, "vocab": len(vocab), "ids": int(len(ids)),
+            "smoothing": "witten_bell", "fanout_scale": fanout_scale}
 
 
 def build_lm(data_dir: Path, out: Path, log=print, exclude: tuple[str, ...] = ()) -> dict:

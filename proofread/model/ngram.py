@@ -1,16 +1,17 @@
 """Character n-gram language model: compact storage, memory-mapped loading, batched scoring.
 
 Characters map to 16-bit ids, so an n-gram of up to four characters is an exact 64-bit key.
-The common n-grams of each order are stored exactly in two levels: the distinct high bits of
-the keys (``order{n}.high.npy``) with where each run starts (``.start.npy``), and the low 16 or
-32 bits -- the last character, or the last two of a 4-gram -- (``.low.npy``), with a ``uint8``
-quantised log count (``.q.npy``): 3 or 5 bytes an n-gram instead of 9. Most 3- and 4-grams are seen only once or twice, and for them a hash fingerprint
-and the count are enough: ``order{n}.small.npy`` holds them in 2 bytes an n-gram, and an
-unseen n-gram passes for a seen one with probability about (entries / 2^32), 0.4% for the
-largest order. All files open with
+Nothing is pruned. N-grams seen three times or more (all bigrams) are stored exactly in two
+levels: the distinct leading characters of the keys (``order{n}.high.npy``) with where each
+run starts (``.start.npy``), and the last character -- the last two of a 4-gram -- per entry
+(``.low.npy``), with a ``uint8`` quantised log count (``.q.npy``): 3 or 5 bytes an n-gram
+instead of 9. The 3- and 4-grams seen once or twice (most of them) need only a hash
+fingerprint and the count: ``order{n}.small.npy``, 2 bytes each; an unseen n-gram passes for
+a seen one with probability about (entries / 2^32), 0.4% for the largest order. The exact
+tables of orders 1-3 also keep how many distinct characters followed each n-gram
+(``order{n}.fanout.npy``, log-quantised) for Witten-Bell smoothing. All files open with
 ``mmap_mode="r"``: loading is instant and the pages are shared read-only between threads and
-processes. Scoring is stupid backoff (Brants et al. 2007) over counts, looked up for a whole
-batch of windows at once.
+processes. Scores are looked up for a whole batch of windows at once.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ import numpy as np
 BOUNDARY, UNK, DIGIT, LATIN = 0, 1, 2, 3
 SPECIAL = 4  # ids below this are reserved
 MAX_ORDER = 4
-BACKOFF = float(np.log(0.4))
 _BMP = 0x10000
 
 
@@ -70,6 +70,8 @@ class CountTable:
         self._q = load_mapped(Path(f"{stem}.q.npy"))
         self._scale = scale
         self._bits = np.uint64(8 * self._low.dtype.itemsize)
+        fanout = Path(f"{stem}.fanout.npy")
+        self._fanout = load_mapped(fanout) if fanout.exists() else None
 
     @staticmethod
     def write(directory: Path, order: int, keys: np.ndarray, q: np.ndarray, low_bits: int) -> None:
@@ -86,11 +88,13 @@ class CountTable:
     def __len__(self) -> int:
         return len(self._low)
 
-    def log_counts(self, uniq: np.ndarray) -> np.ndarray:
-        """Log counts of sorted distinct keys ``uniq`` (``-inf`` where absent)."""
+    def log_counts(self, uniq: np.ndarray, fanout_scale: float = 0.0) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Log counts of sorted distinct keys ``uniq`` (``-inf`` where absent); with
+        ``fanout_scale``, also the log number of distinct characters seen after each."""
         out = np.full(uniq.shape, -np.inf)
+        fan = np.full(uniq.shape, -np.inf)
         if len(self._high) == 0 or len(uniq) == 0:
-            return out
+            return (out, fan) if fanout_scale else out
         qh = (uniq >> self._bits).astype(np.uint32)
         ql = (uniq & ((np.uint64(1) << self._bits) - np.uint64(1))).astype(self._low.dtype)
         run = np.minimum(np.searchsorted(self._high, qh), len(self._high) - 1)
@@ -100,7 +104,10 @@ class CountTable:
         found = has_run & (idx < hi)
         found[found] = self._low[idx[found]] == ql[found]
         out[found] = self._q[idx[found]] / self._scale
-        return out
+        if not fanout_scale:
+            return out
+        fan[found] = self._fanout[idx[found]] / fanout_scale
+        return out, fan
 
 
 def _fingerprint(keys: np.ndarray) -> np.ndarray:
@@ -204,6 +211,9 @@ class CharNgramLM:
         self._counts = {n: CountTable(directory, n, scale[n]) for n in range(2, MAX_ORDER + 1)}
         self._small = {n: SmallCounts(directory, n) for n in range(2, MAX_ORDER + 1)
                        if (directory / f"order{n}.small.npy").exists()}
+        # Smoothing needs how many distinct characters follow each context.
+        self._fanout_scale = float(meta["fanout_scale"])
+        self._unigram_fanout = np.load(directory / "order1.fanout.npy").astype(np.float64)
 
     def log_counts(self, order: int, keys: np.ndarray) -> np.ndarray:
         """Natural-log counts of ``order``-gram ``keys`` (``-inf`` where the n-gram is absent)."""
@@ -220,24 +230,51 @@ class CharNgramLM:
             out[unseen] = self._small[order].log_counts(uniq[unseen])
         return out[inverse].reshape(keys.shape)
 
+    def log_counts_fanout(self, order: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log counts of ``order``-gram ``keys`` and the log number of distinct characters seen
+        after each (a context seen once or twice is taken to have had as many followers)."""
+        flat = keys.ravel()
+        if order == 1:
+            ids = flat.astype(np.int64)
+            with np.errstate(divide="ignore"):
+                return (np.log(self.unigram[ids]).reshape(keys.shape),
+                        np.log(self._unigram_fanout[ids]).reshape(keys.shape))
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        out, fan = self._counts[order].log_counts(uniq, self._fanout_scale)
+        if order in self._small:
+            unseen = np.nonzero(np.isinf(out))[0]
+            out[unseen] = fan[unseen] = self._small[order].log_counts(uniq[unseen])
+        return out[inverse].reshape(keys.shape), fan[inverse].reshape(keys.shape)
+
     def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:
-        """Stupid-backoff log scores of positions ``first..W-1`` of each row of ``windows`` (M, W)."""
+        """Log-probabilities of positions ``first..W-1`` of each row of ``windows`` (M, W) given
+        the characters before them, by interpolated Witten-Bell smoothing:
+        P(w|h) = (c(hw) + F(h) P(w|h')) / (c(h) + F(h)), F(h) the number of distinct characters
+        seen after h. A context followed by few different characters leaves an unseen
+        continuation little probability (stupid backoff's fixed factor could not tell)."""
         m, w = windows.shape
-        # suffix[n][:, j]: log count of the n-gram ending at column j (-inf where it does not fit).
-        suffix = {}
+        counts, fanouts = {}, {}
         for n in range(1, MAX_ORDER + 1):
-            arr = np.full((m, w), -np.inf)
+            c = np.full((m, w), -np.inf)
+            f = np.full((m, w), -np.inf)
             if w >= n:
-                arr[:, n - 1:] = self.log_counts(n, ngram_keys(windows, n))
-            suffix[n] = arr
+                keys = ngram_keys(windows, n)
+                if n < MAX_ORDER:
+                    c[:, n - 1:], f[:, n - 1:] = self.log_counts_fanout(n, keys)
+                else:
+                    c[:, n - 1:] = self.log_counts(n, keys)
+            counts[n], fanouts[n] = c, f
         cols = np.arange(first, w)
-        ids = windows[:, cols].astype(np.int64)
-        score = self._log_unigram[ids] + (MAX_ORDER - 1) * BACKOFF
-        done = np.zeros(score.shape, dtype=bool)
-        for n in range(MAX_ORDER, 1, -1):
-            hit = np.where(np.isfinite(suffix[n][:, cols]), suffix[n][:, cols], 0.0)
-            ctx = suffix[n - 1][:, cols - 1] if first >= 1 else np.full(hit.shape, -np.inf)
-            ok = ~done & np.isfinite(suffix[n][:, cols]) & np.isfinite(ctx)
-            score = np.where(ok, hit - np.where(ok, ctx, 0.0) + (MAX_ORDER - n) * BACKOFF, score)
-            done |= ok
-        return score
+        prob = np.exp(self._log_unigram[windows[:, cols].astype(np.int64)])
+        if first < 1:
+            cols, prob_first = cols[1:], prob[:, :1]
+            prob = prob[:, 1:]
+        for n in range(2, MAX_ORDER + 1):
+            ctx, fan = counts[n - 1][:, cols - 1], fanouts[n - 1][:, cols - 1]
+            ok = np.isfinite(ctx) & np.isfinite(fan)
+            hit = np.exp(counts[n][:, cols])  # 0 where unseen
+            c_h, f_h = np.exp(np.where(ok, ctx, 0.0)), np.exp(np.where(ok, fan, 0.0))
+            prob = np.where(ok, (hit + f_h * prob) / (c_h + f_h), prob)
+        if first < 1:
+            prob = np.concatenate([prob_first, prob], axis=1)
+        return np.log(prob)
