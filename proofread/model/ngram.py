@@ -36,9 +36,6 @@ def ngram_keys(ids: np.ndarray, order: int) -> np.ndarray:
     return key
 
 
-_LOW = np.uint64(0xFFFFFFFF)
-
-
 def load_mapped(path: Path) -> np.ndarray:
     """A ``.npy`` file memory-mapped read-only, as a plain ndarray (indexing an ``np.memmap``
     goes through a slow Python-level ``__getitem__``)."""
@@ -60,7 +57,7 @@ def _search_runs(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, query: np.n
 
 
 class CountTable:
-    """Exact keys with quantised log counts (the n-grams seen three times or more)."""
+    """Exact keys with quantised log counts (every bigram; 3- and 4-grams seen three times or more)."""
 
     def __init__(self, directory: Path, order: int, scale: float) -> None:
         stem = directory / f"order{order}"
@@ -88,13 +85,10 @@ class CountTable:
     def __len__(self) -> int:
         return len(self._low)
 
-    def log_counts(self, uniq: np.ndarray, fanout_scale: float = 0.0) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-        """Log counts of sorted distinct keys ``uniq`` (``-inf`` where absent); with
-        ``fanout_scale``, also the log number of distinct characters seen after each."""
-        out = np.full(uniq.shape, -np.inf)
-        fan = np.full(uniq.shape, -np.inf)
+    def find(self, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For sorted distinct keys ``uniq``: whether each is in the table, and the entry of those that are."""
         if len(self._high) == 0 or len(uniq) == 0:
-            return (out, fan) if fanout_scale else out
+            return np.zeros(uniq.shape, dtype=bool), np.zeros(0, dtype=np.int64)
         qh = (uniq >> self._bits).astype(np.uint32)
         ql = (uniq & ((np.uint64(1) << self._bits) - np.uint64(1))).astype(self._low.dtype)
         run = np.minimum(np.searchsorted(self._high, qh), len(self._high) - 1)
@@ -103,11 +97,14 @@ class CountTable:
         idx = _search_runs(self._low, lo, hi, ql)
         found = has_run & (idx < hi)
         found[found] = self._low[idx[found]] == ql[found]
-        out[found] = self._q[idx[found]] / self._scale
-        if not fanout_scale:
-            return out
-        fan[found] = self._fanout[idx[found]] / fanout_scale
-        return out, fan
+        return found, idx[found]
+
+    def log_counts(self, entries: np.ndarray) -> np.ndarray:
+        return self._q[entries] / self._scale
+
+    def log_fanouts(self, entries: np.ndarray, scale: float) -> np.ndarray:
+        """Log number of distinct characters seen after each entry's n-gram."""
+        return self._fanout[entries] / scale
 
 
 def _fingerprint(keys: np.ndarray) -> np.ndarray:
@@ -224,7 +221,10 @@ class CharNgramLM:
                 return np.log(counts).reshape(keys.shape)
         # Distinct queries only: far fewer probes.
         uniq, inverse = np.unique(flat, return_inverse=True)
-        out = self._counts[order].log_counts(uniq)
+        table = self._counts[order]
+        found, entries = table.find(uniq)
+        out = np.full(uniq.shape, -np.inf)
+        out[found] = table.log_counts(entries)
         if order in self._small:
             unseen = np.nonzero(np.isinf(out))[0]
             out[unseen] = self._small[order].log_counts(uniq[unseen])
@@ -240,7 +240,11 @@ class CharNgramLM:
                 return (np.log(self.unigram[ids]).reshape(keys.shape),
                         np.log(self._unigram_fanout[ids]).reshape(keys.shape))
         uniq, inverse = np.unique(flat, return_inverse=True)
-        out, fan = self._counts[order].log_counts(uniq, self._fanout_scale)
+        table = self._counts[order]
+        found, entries = table.find(uniq)
+        out, fan = np.full(uniq.shape, -np.inf), np.full(uniq.shape, -np.inf)
+        out[found] = table.log_counts(entries)
+        fan[found] = table.log_fanouts(entries, self._fanout_scale)
         if order in self._small:
             unseen = np.nonzero(np.isinf(out))[0]
             out[unseen] = fan[unseen] = self._small[order].log_counts(uniq[unseen])
