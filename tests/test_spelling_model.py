@@ -6,6 +6,7 @@ misspellings in them are not in the shipped dictionaries, so only the model can 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from proofread.model.corrector import load_default
 from proofread.text.chars import is_han
 from proofread.segment import Segmenter
 
+ROOT = Path(__file__).resolve().parents[1]
 # (text with one wrong character, position, wrong, right)
 CLEAR_ERRORS = [
     # The notice's own examples, fixed by the model alone (the curated dictionaries also list them).
@@ -115,6 +117,15 @@ def test_pipeline_finding_has_exact_offsets_and_fields(proofreader):
 
 def test_pipeline_leaves_clean_text_alone(proofreader):
     assert [f for doc in proofreader.pipe(CLEAN) for f in doc if f.rule == "model.ngram"] == []
+
+
+def test_protected_inspection_term_stays_whole_beside_a_real_error(proofreader):
+    """The bundled notice: 落时 is fixed, and the edit lowers the bar for a second one in the
+    sentence; 错敏词 (a protected term, rare in the corpus) is still not read as 错名词."""
+    line = (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8").splitlines()[8]
+    findings = [f for f in proofreader.check(line) if f.rule == "model.ngram"]
+    assert [(line[f.start:f.end], f.suggestions) for f in findings] == [("时", ("实",))]
+    assert "错敏词" in line
 
 
 def test_protected_span_is_never_changed(model):
