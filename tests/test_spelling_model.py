@@ -128,6 +128,13 @@ def test_protected_inspection_term_stays_whole_beside_a_real_error(proofreader):
     assert "错敏词" in line
 
 
+def test_protected_formulation_is_not_read_as_a_common_word(proofreader):
+    """亲清 (政商关系) is rare in the corpus outside 亲清政商关系; the model alone reads it as 亲情."""
+    text = "政商关系更加亲清。"
+    assert Proofreader(components=["spelling_model"]).check(text)  # what the protected term prevents
+    assert [f for f in proofreader.check(text) if f.rule == "model.ngram"] == []
+
+
 def test_protected_span_is_never_changed(model):
     checker = SpellingModelChecker(model)
     text = "人民捡察院审查案件后依法提起公诉。"
