@@ -169,6 +169,17 @@ def test_a_missing_model_directory_is_reported_when_the_proofreader_is_built(tmp
         Proofreader(components=["spelling_model"], options={"model": str(tmp_path)})
 
 
+def test_a_model_directory_of_an_older_layout_is_reported_when_the_proofreader_is_built(model, tmp_path):
+    """A directory with the pruned uint64 tables of earlier versions: one clear error, not a traceback later."""
+    import shutil
+
+    for name in ("meta.json", "vocab.txt", "unigram.npy", "scorer.json"):
+        shutil.copy(model.directory / name, tmp_path / name)
+    (tmp_path / "order2.keys.npy").write_bytes(b"")
+    with pytest.raises(ValueError, match=r"lacks order1\.fanout\.npy and 14 more .*rebuild"):
+        Proofreader(components=["spelling_model"], options={"model": str(tmp_path)})
+
+
 def test_the_model_directory_option_loads_that_model(model):
     pr = Proofreader(components=["spelling_model"], options={"model": str(model.directory)})
     assert [(f.start, f.suggestions) for f in pr.check("人民捡察院审查案件后依法提起公诉。")] == [(2, ("检",))]

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from ..finding import Finding, Severity
 from ..model.corrector import Correction, SpellingModel, load_default
+from ..model.ngram import CharNgramLM
 from .base import Checker, Sentence, register
 
 WINDOW_CHARS = 64  # a long sentence is corrected in windows of at most this many characters
@@ -87,6 +88,11 @@ class SpellingModelChecker(Checker):
         if which not in ("default", "none") and not (Path(which) / "meta.json").is_file():
             raise ValueError(f"spelling model directory {which!r} has no meta.json (build one with "
                              "python -m proofread.model.build --out DIR)")
+        missing = CharNgramLM.missing_files(Path(which)) if which not in ("default", "none") else []
+        if missing:
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            raise ValueError(f"spelling model directory {which!r} lacks {missing[0]}{more} (built by another "
+                             "version? rebuild it with python -m proofread.model.build --out DIR)")
         threshold, follow = options.get("model_threshold"), options.get("model_follow_ratio")
         return cls(None if which == "none" else which, None if threshold is None else float(threshold),
                    float(options.get("model_error_at", 0.9)), None if follow is None else float(follow))

@@ -194,6 +194,14 @@ class CharVocab:
 class CharNgramLM:
     """A read-only character 1..4-gram model stored in ``directory``."""
 
+    @staticmethod
+    def missing_files(directory: Path) -> list[str]:
+        """Table files this version reads that ``directory`` lacks (a model built by another version)."""
+        names = ["meta.json", "vocab.txt", "unigram.npy", "order1.fanout.npy"]
+        names += [f"order{n}.{part}.npy" for n in range(2, MAX_ORDER + 1) for part in ("high", "start", "low", "q")]
+        names += [f"order{n}.fanout.npy" for n in range(2, MAX_ORDER)]
+        return [name for name in names if not (Path(directory) / name).is_file()]
+
     def __init__(self, directory: str | Path) -> None:
         directory = Path(directory)
         self.directory = directory
