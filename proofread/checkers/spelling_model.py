@@ -85,10 +85,10 @@ class SpellingModelChecker(Checker):
     def from_resources(cls, resources) -> "SpellingModelChecker":
         options = resources.options
         which = str(options.get("model", "default"))
-        if which not in ("default", "none") and not (Path(which) / "meta.json").is_file():
+        missing = CharNgramLM.missing_files(Path(which)) if which not in ("default", "none") else []
+        if "meta.json" in missing:
             raise ValueError(f"spelling model directory {which!r} has no meta.json (build one with "
                              "python -m proofread.model.build --out DIR)")
-        missing = CharNgramLM.missing_files(Path(which)) if which not in ("default", "none") else []
         if missing:
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
             raise ValueError(f"spelling model directory {which!r} lacks {missing[0]}{more} (built by another "

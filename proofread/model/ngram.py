@@ -218,45 +218,41 @@ class CharNgramLM:
                        if (directory / f"order{n}.small.npy").exists()}
         # Smoothing needs how many distinct characters follow each context.
         self._fanout_scale = float(meta["fanout_scale"])
-        self._unigram_fanout = np.load(directory / "order1.fanout.npy").astype(np.float64)
+        with np.errstate(divide="ignore"):  # log 0 = -inf: an id never seen
+            self._log_unigram_count = np.log(self.unigram)
+            self._log_unigram_fanout = np.log(np.load(directory / "order1.fanout.npy").astype(np.float64))
 
     def log_counts(self, order: int, keys: np.ndarray) -> np.ndarray:
         """Natural-log counts of ``order``-gram ``keys`` (``-inf`` where the n-gram is absent)."""
+        return self._lookup(order, keys, fanout=False)[0]
+
+    def log_counts_fanout(self, order: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log counts of ``order``-gram ``keys`` and the log number of distinct characters seen
+        after each (a context seen once or twice is taken to have had as many followers)."""
+        return self._lookup(order, keys, fanout=True)
+
+    def _lookup(self, order: int, keys: np.ndarray, fanout: bool) -> tuple[np.ndarray, np.ndarray | None]:
         flat = keys.ravel()
         if order == 1:
-            counts = self.unigram[flat.astype(np.int64)]
-            with np.errstate(divide="ignore"):
-                return np.log(counts).reshape(keys.shape)
+            ids = flat.astype(np.int64)
+            return (self._log_unigram_count[ids].reshape(keys.shape),
+                    self._log_unigram_fanout[ids].reshape(keys.shape) if fanout else None)
         # Distinct queries only: far fewer probes.
         uniq, inverse = np.unique(flat, return_inverse=True)
         table = self._counts[order]
         found, entries = table.find(uniq)
         out = np.full(uniq.shape, -np.inf)
         out[found] = table.log_counts(entries)
+        fan = None
+        if fanout:
+            fan = np.full(uniq.shape, -np.inf)
+            fan[found] = table.log_fanouts(entries, self._fanout_scale)
         if order in self._small:
             unseen = np.nonzero(np.isinf(out))[0]
             out[unseen] = self._small[order].log_counts(uniq[unseen])
-        return out[inverse].reshape(keys.shape)
-
-    def log_counts_fanout(self, order: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Log counts of ``order``-gram ``keys`` and the log number of distinct characters seen
-        after each (a context seen once or twice is taken to have had as many followers)."""
-        flat = keys.ravel()
-        if order == 1:
-            ids = flat.astype(np.int64)
-            with np.errstate(divide="ignore"):
-                return (np.log(self.unigram[ids]).reshape(keys.shape),
-                        np.log(self._unigram_fanout[ids]).reshape(keys.shape))
-        uniq, inverse = np.unique(flat, return_inverse=True)
-        table = self._counts[order]
-        found, entries = table.find(uniq)
-        out, fan = np.full(uniq.shape, -np.inf), np.full(uniq.shape, -np.inf)
-        out[found] = table.log_counts(entries)
-        fan[found] = table.log_fanouts(entries, self._fanout_scale)
-        if order in self._small:
-            unseen = np.nonzero(np.isinf(out))[0]
-            out[unseen] = fan[unseen] = self._small[order].log_counts(uniq[unseen])
-        return out[inverse].reshape(keys.shape), fan[inverse].reshape(keys.shape)
+            if fanout:
+                fan[unseen] = out[unseen]
+        return out[inverse].reshape(keys.shape), None if fan is None else fan[inverse].reshape(keys.shape)
 
     def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:
         """Log-probabilities of positions ``first..W-1`` of each row of ``windows`` (M, W) given
