@@ -171,6 +171,8 @@ def test_shape_only_idiom_near_miss_is_a_warning(pr):
     "他们一如既往地支持这项工作。",
     "会议学习了文件精神并研究部署了下一步工作。",
     "要坚持实事求是，做到有的放矢。",
+    # the law's own wording (反有组织犯罪法 art. 2), a listed idiom one character from 为非作歹
+    "在一定区域或者行业领域内多次实施违法犯罪活动，为非作恶，欺压群众。",
 ])
 def test_real_words_near_idioms_are_clean(pr, text):
     assert _found(pr, text) == []
