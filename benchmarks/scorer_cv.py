@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--follow-ratio", default=str(FOLLOW_RATIO),
                         help="comma-separated threshold factors for further edits in a sentence with one; each is reported")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
+    parser.add_argument("--save", type=Path, default=None, help="write seed 0's scorer (JSON) here, to inspect misses")
     args = parser.parse_args(argv)
     t0 = time.time()
     by_file = {name: read_pairs(args.data / "csc" / f"{name}.tsv") for name in TRAIN_FILES}
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
         best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
         scorer["threshold"] = scorer_threshold(best_clean, args.max_clean_fp)
         print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")
+        if args.save and seed == 0:
+            args.save.write_text(json.dumps(scorer), encoding="utf-8")
         for ratio in (float(x) for x in args.follow_ratio.split(",")):
             scorer["follow_ratio"] = ratio
             print(f"follow ratio {ratio}")
