@@ -191,6 +191,25 @@ def test_docx_paragraphs_and_tables(capsys, tmp_path):
     assert [(f["start"], f["original"]) for f in doc["findings"]] == [(13, "城市管里"), (24, "名族")]
 
 
+def test_docx_merged_cells_are_read_once_and_nested_tables_are_read(capsys, tmp_path):
+    """An attachment table with a title row merged across three columns, a unit name merged
+    over two rows and a table inside a cell: each text once, in order, so each error is one finding."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "附件：城市管里局自查情况"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "名族宗教局"
+    table.cell(1, 1).text = "合格"
+    table.cell(2, 2).add_table(rows=1, cols=1).cell(0, 0).text = "截止目前已整改"
+    path = tmp_path / "attachment.docx"
+    document.save(path)
+    code, out, _ = run(capsys, "check", "--format", "jsonl", str(path))
+    doc = json.loads(out)
+    lines = [line for line in doc["text"].split("\n") if line]
+    assert lines == ["附件：城市管里局自查情况", "名族宗教局", "合格", "截止目前已整改"]
+    assert sorted(f["original"] for f in doc["findings"]) == sorted(["城市管里", "名族", "截止"])
+    for f in doc["findings"]:
+        assert doc["text"][f["start"]:f["end"]] == f["original"]
+
 def test_malformed_html_is_checked(capsys, tmp_path):
     path = write(tmp_path, "page.html", f"<div><p>通知<b>{ERROR_TEXT}<script>var x='名族'</p></span>")
     code, out, _ = run(capsys, "check", "--format", "jsonl", path)

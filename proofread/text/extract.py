@@ -166,20 +166,27 @@ def html_text(markup: str) -> str:
 
 
 def docx_text(data: bytes, name: str) -> str:
-    """Paragraphs and table cells of a .docx in document order, one paragraph a line."""
+    """Paragraphs and table cells (nested tables too, merged cells once) of a .docx in document
+    order, one paragraph a line."""
     import docx  # python-docx; imported here because only .docx needs it
     from docx.table import Table
+
+    def read(container, lines: list[str], seen: set) -> None:
+        for block in container.iter_inner_content():
+            if not isinstance(block, Table):
+                lines.append(block.text)
+                continue
+            for row in block.rows:
+                for cell in row.cells:
+                    # A merged cell is listed once per grid position it spans: read it once.
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
+                        read(cell, lines, seen)  # cells may hold tables of their own
 
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Table):
-                for row in block.rows:
-                    for cell in row.cells:
-                        lines.extend(p.text for p in cell.paragraphs)
-            else:
-                lines.append(block.text)
+        read(document, lines, set())
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise InputError(name, f"not a valid .docx file ({_first_line(e)})") from None
     except Exception as e:  # python-docx/lxml raise many types for corrupt parts
