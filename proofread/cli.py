@@ -74,6 +74,8 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hf-threshold", type=float, default=0.5, metavar="P",
                         help="confidence an --hf-model correction needs (default: 0.5)")
     parser.add_argument("--hf-device", default="cpu", metavar="DEVICE", help="torch device for --hf-model (default: cpu)")
+    parser.add_argument("--punctuation", action="store_true",
+                        help="also check punctuation: half-width marks between Chinese characters, marks typed twice")
 
 
 def pipeline_options(args: argparse.Namespace) -> dict:
@@ -85,6 +87,8 @@ def pipeline_options(args: argparse.Namespace) -> dict:
         options["model_follow_ratio"] = args.model_follow_ratio
     if args.hf_model:
         options.update(hf_model=args.hf_model, hf_threshold=args.hf_threshold, hf_device=args.hf_device)
+    if args.punctuation:
+        options["punctuation"] = True
     return options
 
 
