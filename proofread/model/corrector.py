@@ -96,7 +96,6 @@ class SpellingModel:
         self.name = self.lm.meta.get("name", directory.name)
         scorer_path = directory / "scorer.json"
         self.scorer = json.loads(scorer_path.read_text(encoding="utf-8")) if scorer_path.exists() else None
-        self._log_freq = np.log(np.maximum(self.lm.unigram, 0.5) / self.lm.total)
         # Only Chinese characters are ever proposed.
         self._cjk = np.array([False] * SPECIAL + [is_han(ch) for ch in self.vocab.chars])
         self._load_confusion(directory / "pairs.tsv")
@@ -273,8 +272,8 @@ class SpellingModel:
             kind == 2,
             kind == 3,
             np.log1p(self._conf_count[idx]),
-            self._log_freq[o],
-            self._log_freq[c],
+            self.lm.log_unigram[o],
+            self.lm.log_unigram[c],
             gain * (olen >= 2),
             only_real,
             real_len >= 3,
@@ -335,12 +334,13 @@ class SpellingModel:
         orig_bi = self._bigram_log_counts(flat[g0], flat[g0 + 1])
         olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
         o = flat[g0]
+        log_freq = self.lm.log_unigram
         feats = np.column_stack([
             gain, np.maximum(gain, 0.0),
             olen == 0, np.zeros(len(g0)), wfreq,  # new two-character word where none stood
             olen == 2, olen >= 3,
             np.ones(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)),
-            (self._log_freq[o] + self._log_freq[flat[g0 + 1]]) / 2, (self._log_freq[c1] + self._log_freq[c2]) / 2,
+            (log_freq[o] + log_freq[flat[g0 + 1]]) / 2, (log_freq[c1] + log_freq[c2]) / 2,
             gain * (olen >= 2),
             olen >= 2, np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), gain * (olen >= 2), np.zeros(len(g0)),
             np.maximum(orig_freq[g0], orig_freq[g0 + 1]),

@@ -211,7 +211,8 @@ class CharNgramLM:
         self.vocab = CharVocab([c for c in chars if c])
         self.unigram = np.load(directory / "unigram.npy", mmap_mode="r").astype(np.float64)
         self.total = float(self.unigram.sum())
-        self._log_unigram = np.log(np.maximum(self.unigram, 0.5) / self.total)
+        # Log unigram probability of each id (an id never seen counts as half an occurrence).
+        self.log_unigram = np.log(np.maximum(self.unigram, 0.5) / self.total)
         scale = {int(k): float(v) for k, v in meta["scale"].items()}
         self._counts = {n: CountTable(directory, n, scale[n]) for n in range(2, MAX_ORDER + 1)}
         self._small = {n: SmallCounts(directory, n) for n in range(2, MAX_ORDER + 1)
@@ -273,7 +274,7 @@ class CharNgramLM:
                     c[:, n - 1:] = self.log_counts(n, keys)
             counts[n], fanouts[n] = c, f
         cols = np.arange(first, w)
-        prob = np.exp(self._log_unigram[windows[:, cols].astype(np.int64)])
+        prob = np.exp(self.log_unigram[windows[:, cols].astype(np.int64)])
         if first < 1:
             cols, prob_first = cols[1:], prob[:, :1]
             prob = prob[:, 1:]
