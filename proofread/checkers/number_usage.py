@@ -14,10 +14,11 @@ from .base import Checker, Sentence, register
 
 SOURCE = "GB/T 15835—2011《出版物上数字用法》"
 # Four digits of a year in the 1000s or 2000s (not inside a longer run of numerals: checked
-# after the match, as a leading look-behind would be tried at every character).
-_YEAR = re.compile(r"[一二][〇零一二三四五六七八九0０Oo]{3}(?=年)")
-_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两0123456789０１２３４５６７８９")
-_WRONG_ZERO = str.maketrans({"零": "〇", "0": "〇", "０": "〇", "O": "〇", "o": "〇"})
+# after the match, as a leading look-behind would be tried at every character). Checkers see
+# normalised text, where full-width digits and letters are already ASCII.
+_YEAR = re.compile(r"[一二][〇零一二三四五六七八九0Oo]{3}(?=年)")
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两0123456789")
+_WRONG_ZERO = str.maketrans({"零": "〇", "0": "〇", "O": "〇", "o": "〇"})
 
 
 @register

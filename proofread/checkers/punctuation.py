@@ -15,7 +15,7 @@ from .base import Checker, Sentence, register
 
 SOURCE = "GB/T 15834—2011《标点符号用法》"
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_HALF = re.compile(r"[,;:?!]")
+_HALF = re.compile(f"[{re.escape(''.join(_FULL_WIDTH))}]")
 _DOUBLED = re.compile(r"([。，、；：])\1+")
 
 
