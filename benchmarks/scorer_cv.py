@@ -7,7 +7,7 @@ The n-gram tables and word indexes of ``models/charlm`` are reused; the confusio
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
 set on half of the clean tuning bucket (as the build does) and the other half is reported as
 the clean false-positive rate. Candidate features are cached in ``--cache`` between runs of the
-same feature set and language model.
+same feature code and language model.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from proofread.model.build import (
     FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
     clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
+from proofread.model import corrector, ngram, words
 from proofread.model.corpus import default_data_dir
 from proofread.model.corrector import FEATURES, SpellingModel, load_default
 
@@ -62,8 +63,9 @@ def main(argv: list[str] | None = None) -> None:
         model._load_confusion(Path(tmp) / "pairs.tsv")
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
-    # Features differ with the feature set and with the language model they were computed from.
-    key = "|".join(FEATURES) + "|" + json.dumps([model.lm.meta["ngrams"], model.lm.meta.get("smoothing")], sort_keys=True)
+    # Features differ with the language model and with the code that computes them.
+    code = hashlib.md5(b"".join(Path(m.__file__).read_bytes() for m in (corrector, ngram, words))).hexdigest()
+    key = "|".join(FEATURES) + "|" + code + "|" + json.dumps([model.lm.meta["ngrams"], model.lm.meta.get("smoothing")], sort_keys=True)
     model.scorer = {"min_gain": -2.0}
     cached = np.load(args.cache, allow_pickle=False) if args.cache.exists() else None
     if cached is not None and str(cached["key"]) == key:

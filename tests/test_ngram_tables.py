@@ -112,3 +112,24 @@ def test_witten_bell_probabilities_of_all_next_characters_sum_to_one(small_lm):
         windows = np.column_stack([np.tile(context, (len(every), 1)), every])
         total = np.exp(lm.position_scores(windows, windows.shape[1] - 1)).sum()
         assert abs(total - 1.0) < 0.05, (line[:end], total)
+
+
+def test_a_fingerprint_collision_never_makes_an_ngram_with_an_unseen_part_seen(small_lm, monkeypatch):
+    lm, text = small_lm
+    # The worst collision: every 3- and 4-gram key matches a stored fingerprint.
+    for n in FINGERPRINT_ORDERS:
+        monkeypatch.setattr(lm._small[n], "log_counts", lambda keys: np.zeros(len(keys)))
+    line = max(text.split("\n"), key=len)
+    bigrams = true_counts(text, 2)
+    # A character of the text that never follows line[9] nor precedes line[10], put between them.
+    odd = next(ch for ch in sorted(set(text) - {"\n"}, key=text.count, reverse=True)
+               if line[9] + ch not in bigrams and ch + line[10] not in bigrams)
+    window = lm.vocab.encode(line[:10] + odd + line[10:20])[None].astype(np.int64)
+    counts, _ = lm.window_counts(window)
+    assert not np.isfinite(counts[2][0, 10:12]).any()
+    for n in (3, 4):
+        seen, lower = np.isfinite(counts[n][0]), np.isfinite(counts[n - 1][0])
+        assert not seen[n - 1:][~(lower[n - 1:] & lower[n - 2:-1])].any()
+        assert seen.any()  # the n-grams whose parts are all seen still read as seen
+    # So an unseen continuation keeps the small probability Witten-Bell gives it.
+    assert lm.position_scores(window, 10)[0, :2].max() < np.log(0.05)

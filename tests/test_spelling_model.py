@@ -38,6 +38,8 @@ CLEAN = [
     "切实保障农民的土地承包经营权。",
     "本条例自公布之日起施行。",
     "各地区各部门要认真贯彻落实。",
+    # <digit><digit>课荔 collides with a stored 4-gram fingerprint: read as seen, 棵 became 课 (0.87).
+    "他们在山坡上种下300棵荔枝树。",
 ]
 
 

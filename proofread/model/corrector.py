@@ -395,7 +395,7 @@ class SpellingModel:
 
     def _trigram_evidence(self, windows: np.ndarray) -> np.ndarray:
         # Trigrams ending at the centre and the two columns after it (key column = end - 2).
-        counts = self.lm.log_counts(3, ngram_keys(windows, 3)[:, WINDOW - 2:WINDOW + 1])
+        counts = self.lm.window_counts(windows, 3)[0][3][:, WINDOW:WINDOW + 3]
         return np.where(np.isfinite(counts), counts, -1.0).max(axis=1)
 
     def confidence(self, features: np.ndarray) -> np.ndarray:

@@ -7,7 +7,8 @@ run starts (``.start.npy``), and the last character -- the last two of a 4-gram 
 (``.low.npy``), with a ``uint8`` quantised log count (``.q.npy``): 3 or 5 bytes an n-gram
 instead of 9. The 3- and 4-grams seen once or twice (most of them) need only a hash
 fingerprint and the count: ``order{n}.small.npy``, 2 bytes each; an unseen n-gram passes for
-a seen one with probability about (entries / 2^32), 0.4% for the largest order. The exact
+a seen one with probability about (entries / 2^32), 0.4% for the largest order, and is read as
+seen only where both of its (n-1)-grams are seen, as every true one's are. The exact
 tables of orders 1-3 also keep how many distinct characters followed each n-gram
 (``order{n}.fanout.npy``, log-quantised) for Witten-Bell smoothing. All files open with
 ``mmap_mode="r"``: loading is instant and the pages are shared read-only between threads and
@@ -255,15 +256,16 @@ class CharNgramLM:
                 fan[unseen] = out[unseen]
         return out[inverse].reshape(keys.shape), None if fan is None else fan[inverse].reshape(keys.shape)
 
-    def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:
-        """Log-probabilities of positions ``first..W-1`` of each row of ``windows`` (M, W) given
-        the characters before them, by interpolated Witten-Bell smoothing:
-        P(w|h) = (c(hw) + F(h) P(w|h')) / (c(h) + F(h)), F(h) the number of distinct characters
-        seen after h. A context followed by few different characters leaves an unseen
-        continuation little probability (stupid backoff's fixed factor could not tell)."""
+    def window_counts(self, windows: np.ndarray, max_order: int = MAX_ORDER
+                      ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+        """Log counts and log fan-outs of the n-grams ending at each column of ``windows`` (M, W),
+        per order up to ``max_order`` (``-inf`` where unseen or too close to the start). An n-gram whose two
+        (n-1)-grams are not both seen is unseen: the n-grams seen once or twice are hash
+        fingerprints, and a collision would otherwise make an unseen continuation of a rare
+        context look seen, and likely."""
         m, w = windows.shape
         counts, fanouts = {}, {}
-        for n in range(1, MAX_ORDER + 1):
+        for n in range(1, max_order + 1):
             c = np.full((m, w), -np.inf)
             f = np.full((m, w), -np.inf)
             if w >= n:
@@ -272,7 +274,24 @@ class CharNgramLM:
                     c[:, n - 1:], f[:, n - 1:] = self.log_counts_fanout(n, keys)
                 else:
                     c[:, n - 1:] = self.log_counts(n, keys)
+            if n >= 3:  # bigrams are exact
+                lower = np.isfinite(counts[n - 1])
+                ok = lower.copy()
+                ok[:, 1:] &= lower[:, :-1]
+                ok[:, :1] = False
+                c = np.where(ok, c, -np.inf)
+                f = np.where(ok, f, -np.inf)
             counts[n], fanouts[n] = c, f
+        return counts, fanouts
+
+    def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:
+        """Log-probabilities of positions ``first..W-1`` of each row of ``windows`` (M, W) given
+        the characters before them, by interpolated Witten-Bell smoothing:
+        P(w|h) = (c(hw) + F(h) P(w|h')) / (c(h) + F(h)), F(h) the number of distinct characters
+        seen after h. A context followed by few different characters leaves an unseen
+        continuation little probability (stupid backoff's fixed factor could not tell)."""
+        m, w = windows.shape
+        counts, fanouts = self.window_counts(windows)
         cols = np.arange(first, w)
         prob = np.exp(self.log_unigram[windows[:, cols].astype(np.int64)])
         if first < 1:
