@@ -1,4 +1,4 @@
-"""Writers for checked documents: text, json, jsonl, csv."""
+"""Writers for checked documents: text, json, jsonl, csv, html."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import IO, Iterable
 
 from .finding import Finding, apply_findings
+from .report import html
 from .text import split_sentences
 
-FORMATS = ("text", "json", "jsonl", "csv")
+FORMATS = ("text", "json", "jsonl", "csv", "html")
 CSV_COLUMNS = ("id", "line", "column", "start", "end", "original", "suggestions", "category", "severity",
                "rule", "source", "confidence", "message", "sentence")
 
@@ -142,7 +143,30 @@ class TextWriter(Writer):
         super().close()
 
 
-WRITERS: dict[str, type[Writer]] = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter}
+class HtmlWriter(Writer):
+    """One self-contained page for editors: each document's text with the findings marked in
+    place (hover for the reason) and numbered, and a table of them below."""
+
+    def __init__(self, stream: IO[str], color: bool = False) -> None:
+        super().__init__(stream, color)
+        self.documents = self.total = 0
+        self.stream.write(html.document_page_head("文稿检查结果 Proofreading results"))
+
+    def write(self, doc: CheckedDocument) -> None:
+        self.documents += 1
+        self.total += len(doc.findings)
+        findings = sorted(doc.findings, key=lambda f: (f.start, f.end))
+        locate = Locator(doc.text)
+        where = [locate.line_col(f.start) for f in findings]
+        self.stream.write(html.document_section(str(doc.id), doc.text, findings, where))
+
+    def close(self) -> None:
+        self.stream.write(html.document_page_tail(self.documents, self.total))
+        super().close()
+
+
+WRITERS: dict[str, type[Writer]] = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter,
+                                    "html": HtmlWriter}
 
 
 def write_all(docs: Iterable[CheckedDocument], fmt: str, stream: IO[str], color: bool = False) -> None:

@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -79,6 +80,57 @@ def test_text_format_marks_the_span_in_its_sentence(capsys, tmp_path):
     assert "\033[" not in out and out.rstrip().endswith("1 finding")
     _, coloured, _ = run(capsys, "check", "--color", "always", path)
     assert "\033[1;31m名族\033[0m" in coloured
+
+
+class _Page(HTMLParser):
+    """Per document section: its text as shown (without the finding numbers) and its marks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.docs: list[dict] = []
+        self._in_text = self._in_mark = self._in_sup = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div" and attrs.get("class") == "text":
+            self.docs.append({"text": "", "marks": []})
+            self._in_text = True
+        elif self._in_text and tag == "mark":
+            self._in_mark = True
+            self.docs[-1]["marks"].append([attrs["class"], "", attrs["title"]])
+        elif self._in_text and tag == "sup":
+            self._in_sup = True
+        elif self._in_text:
+            raise AssertionError(f"unexpected <{tag}> inside the text")
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self._in_text = False
+        self._in_mark = self._in_mark and tag != "mark"
+        self._in_sup = self._in_sup and tag != "sup"
+
+    def handle_data(self, data):
+        if self._in_text and not self._in_sup:
+            self.docs[-1]["text"] += data
+            if self._in_mark:
+                self.docs[-1]["marks"][-1][1] += data
+
+
+def test_html_format_marks_every_finding_in_the_documents_own_text(capsys, tmp_path):
+    texts = ["前言<b>&amp;</b>“引号”。\n" + ERROR_TEXT + "加强城市管里执法。", CLEAN_TEXT]
+    paths = [write(tmp_path, f"{i}.txt", t) for i, t in enumerate(texts)]
+    code, out, _ = run(capsys, "check", "--format", "html", *paths)
+    assert code == 1 and out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    _, jsonl, _ = run(capsys, "check", "--format", "jsonl", *paths)
+    page = _Page()
+    page.feed(out)
+    assert [d["text"] for d in page.docs] == texts  # markup in the text is shown, not obeyed
+    for doc, want in zip(page.docs, map(json.loads, jsonl.splitlines())):
+        assert [(m[0], m[1], m[2]) for m in doc["marks"]] == [
+            (f["severity"], f["original"], f["message"]) for f in want["findings"]]
+    assert [m[1] for m in page.docs[0]["marks"]] == ["名族", "城市管里"]
+    assert "<td class='n'>2:6</td><td>名族</td><td class='fix'>民族</td>" in out
+    assert "没有发现问题" in out and "共 2 篇 documents · 问题 2 处 findings" in out
 
 
 def test_stdin(capsys, monkeypatch):

@@ -10,6 +10,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
+from ..finding import Finding
 from .data import FailedRow, FindingRow, UnitRow, total_row
 from .tables import SUMMARY_HEADER
 
@@ -33,6 +34,10 @@ mark.warning{background:#ffecc2;color:#8a5a00}mark.info{background:#d9efff;color
 #count{color:#555}
 .article a{color:#1a4fa0;text-decoration:none}.article small{color:#777;display:block}
 td.sentence{max-width:520px}
+"""
+_DOC_CSS = """
+.text{white-space:pre-wrap;line-height:2;border:1px solid #ccd;padding:12px 16px;margin-bottom:10px;max-width:60em}
+sup{color:#777;font-size:10px;margin-left:1px}td.n{white-space:nowrap;font-variant-numeric:tabular-nums}
 """
 
 _JS = """
@@ -85,6 +90,48 @@ def render_html(units: list[UnitRow], findings: list[FindingRow], failed: list[F
         f"<script>{_JS}</script></body></html>",
     ]
     return "\n".join(parts)
+
+
+def document_page_head(title: str, generated: dt.datetime | None = None) -> str:
+    """Start of a `check --format html` page: the draft's text with every finding marked in place."""
+    generated = generated or dt.datetime.now().replace(microsecond=0)
+    return (
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{_CSS}{_DOC_CSS}</style></head><body>\n"
+        f"<h1>{escape(title)}</h1><div class='meta'>生成时间 Generated {generated.isoformat(' ')}</div>\n"
+    )
+
+
+def document_section(doc_id: str, text: str, findings: list[Finding], where: list[tuple[int, int]]) -> str:
+    """One checked document: its text with each finding's span marked and numbered (a span that
+    overlaps an earlier one is listed but not marked twice), then the findings as a table
+    (``where``: line and column of each finding)."""
+    marked, pos = [], 0
+    for i, f in enumerate(findings, start=1):
+        if f.start < pos:
+            continue
+        marked.append(escape(text[pos:f.start]))
+        marked.append(f"<mark class='{escape(str(f.severity))}' title='{escape(f.message)}'>{escape(f.original)}"
+                      f"</mark><sup>{i}</sup>")
+        pos = f.end
+    marked.append(escape(text[pos:]))
+    rows = "".join(
+        f"<tr><td class='n'>{i}</td><td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
+        f"<td class='fix'>{' / '.join(escape(s) for s in f.suggestions) or '—'}</td>"
+        f"<td class='sev {escape(str(f.severity))}'>{escape(SEVERITY_LABELS[str(f.severity)])}</td>"
+        f"<td>{escape(f.message)}<br><span class='rule'>{escape(f.rule)} · {escape(f.category)}</span></td></tr>"
+        for i, (f, (line, col)) in enumerate(zip(findings, where), start=1))
+    errors = sum(str(f.severity) == "error" for f in findings)
+    table = ("<table><thead><tr><th>#</th><th>行:列 Line:col</th><th>原文 Original</th><th>建议 Suggestion</th>"
+             f"<th>级别 Severity</th><th>说明 Reason</th></tr></thead><tbody>{rows}</tbody></table>"
+             if findings else "<p>没有发现问题。No findings.</p>")
+    return (f"<section><h2>{escape(doc_id)} — 问题 {len(findings)} 处（严重 {errors}）</h2>"
+            f"<div class='text'>{''.join(marked)}</div>{table}</section>\n")
+
+
+def document_page_tail(documents: int, findings: int) -> str:
+    return f"<div class='meta'>共 {documents} 篇 documents · 问题 {findings} 处 findings</div></body></html>\n"
 
 
 def write_html(path: Path, units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> Path:
