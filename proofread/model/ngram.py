@@ -259,10 +259,10 @@ class CharNgramLM:
     def window_counts(self, windows: np.ndarray, max_order: int = MAX_ORDER
                       ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
         """Log counts and log fan-outs of the n-grams ending at each column of ``windows`` (M, W),
-        per order up to ``max_order`` (``-inf`` where unseen or too close to the start). An n-gram whose two
-        (n-1)-grams are not both seen is unseen: the n-grams seen once or twice are hash
-        fingerprints, and a collision would otherwise make an unseen continuation of a rare
-        context look seen, and likely."""
+        per order up to ``max_order`` (``-inf`` where unseen or too close to the start). An
+        n-gram whose two (n-1)-grams are not both seen is unseen: the n-grams seen once or twice
+        are hash fingerprints, and a collision would otherwise make an unseen continuation of a
+        rare context look seen, and likely."""
         m, w = windows.shape
         counts, fanouts = {}, {}
         for n in range(1, max_order + 1):

@@ -2,7 +2,9 @@
 
 The summary per unit comes first, as in the notice's attachment tables; then every
 finding in its sentence with the span highlighted, filterable by unit, severity,
-category and free text; then the files that could not be read.
+category and free text; then the files that could not be read. The page of
+``check --format html`` (``document_*``) shares its styles: each draft's whole text
+with the findings marked in place.
 """
 from __future__ import annotations
 
