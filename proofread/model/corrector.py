@@ -384,19 +384,16 @@ class SpellingModel:
         # Score the centre and the WINDOW characters after it, up to the first boundary after the text.
         valid = cols[:, WINDOW:] <= ends[:, None]
         _, first, inv = np.unique(g, return_index=True, return_inverse=True)
-        before = self.lm.position_scores(windows[first], WINDOW)[inv]
-        orig_ngram = self._trigram_evidence(windows[first])[inv]
+        counts = self.lm.window_counts(windows[first])
+        before = self.lm.position_scores(windows[first], WINDOW, counts)[inv]
+        orig_ngram = _trigram_evidence(counts)[inv]
         changed = windows.copy()
         changed[:, WINDOW] = c
-        after = self.lm.position_scores(changed, WINDOW)
+        counts = self.lm.window_counts(changed)
+        after = self.lm.position_scores(changed, WINDOW, counts)
         delta = (after - before) * valid
-        return (delta.sum(axis=1), orig_ngram, self._trigram_evidence(changed), (before * valid).sum(axis=1),
+        return (delta.sum(axis=1), orig_ngram, _trigram_evidence(counts), (before * valid).sum(axis=1),
                 before[:, 0], delta[:, 1:].sum(axis=1))
-
-    def _trigram_evidence(self, windows: np.ndarray) -> np.ndarray:
-        # Trigrams ending at the centre and the two columns after it (key column = end - 2).
-        counts = self.lm.window_counts(windows, 3)[0][3][:, WINDOW:WINDOW + 3]
-        return np.where(np.isfinite(counts), counts, -1.0).max(axis=1)
 
     def confidence(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate is a right correction (the scorer in ``scorer.json``)."""
@@ -499,6 +496,13 @@ def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.n
     rival = np.where(first_best, second[inverse], best[inverse])
     margin = np.where(np.isfinite(rival), gain - rival, gain)
     return margin, count[inverse].astype(np.float64)
+
+
+def _trigram_evidence(counts: tuple) -> np.ndarray:
+    """Highest log count of the trigrams ending at the centre and the two columns after it
+    (``counts``: ``CharNgramLM.window_counts`` of the windows)."""
+    tri = counts[0][3][:, WINDOW:WINDOW + 3]
+    return np.where(np.isfinite(tri), tri, -1.0).max(axis=1)
 
 
 def _concat(a: Candidates, b: Candidates) -> Candidates:

@@ -284,14 +284,15 @@ class CharNgramLM:
             counts[n], fanouts[n] = c, f
         return counts, fanouts
 
-    def position_scores(self, windows: np.ndarray, first: int) -> np.ndarray:
+    def position_scores(self, windows: np.ndarray, first: int, counts: tuple | None = None) -> np.ndarray:
         """Log-probabilities of positions ``first..W-1`` of each row of ``windows`` (M, W) given
         the characters before them, by interpolated Witten-Bell smoothing:
         P(w|h) = (c(hw) + F(h) P(w|h')) / (c(h) + F(h)), F(h) the number of distinct characters
         seen after h. A context followed by few different characters leaves an unseen
-        continuation little probability (stupid backoff's fixed factor could not tell)."""
+        continuation little probability (stupid backoff's fixed factor could not tell).
+        ``counts``: ``window_counts(windows)`` where the caller has it already."""
         m, w = windows.shape
-        counts, fanouts = self.window_counts(windows)
+        counts, fanouts = counts or self.window_counts(windows)
         cols = np.arange(first, w)
         prob = np.exp(self.log_unigram[windows[:, cols].astype(np.int64)])
         if first < 1:
