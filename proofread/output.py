@@ -158,7 +158,7 @@ class HtmlWriter(Writer):
         findings = sorted(doc.findings, key=lambda f: (f.start, f.end))
         locate = Locator(doc.text)
         where = [locate.line_col(f.start) for f in findings]
-        self.stream.write(html.document_section(str(doc.id), doc.text, findings, where))
+        self.stream.write(html.document_section(str(doc.id), doc.text, findings, where, f"d{self.documents}"))
 
     def close(self) -> None:
         self.stream.write(html.document_page_tail(self.documents, self.total))

@@ -129,7 +129,8 @@ def test_html_format_marks_every_finding_in_the_documents_own_text(capsys, tmp_p
         assert [(m[0], m[1], m[2]) for m in doc["marks"]] == [
             (f["severity"], f["original"], f["message"]) for f in want["findings"]]
     assert [m[1] for m in page.docs[0]["marks"]] == ["名族", "城市管里"]
-    assert "<td class='n'>2:6</td><td>名族</td><td class='fix'>民族</td>" in out
+    assert "<td class='n'><a href='#d1-1'>1</a></td><td class='n'>2:6</td><td>名族</td><td class='fix'>民族</td>" in out
+    assert out.count("<mark id='d1-1' ") == 1 and "id='d2-" not in out  # each number links to its mark
     assert "没有发现问题" in out and "共 2 篇 documents · 问题 2 处 findings" in out
 
 

@@ -105,21 +105,25 @@ def document_page_head(title: str, generated: dt.datetime | None = None) -> str:
     )
 
 
-def document_section(doc_id: str, text: str, findings: list[Finding], where: list[tuple[int, int]]) -> str:
+def document_section(doc_id: str, text: str, findings: list[Finding], where: list[tuple[int, int]],
+                     anchor: str = "d") -> str:
     """One checked document: its text with each finding's span marked and numbered (a span that
     overlaps an earlier one is listed but not marked twice), then the findings as a table
-    (``where``: line and column of each finding)."""
-    marked, pos = [], 0
+    (``where``: line and column of each finding) whose numbers link to the marks (ids
+    ``{anchor}-{number}``, unique per document on the page)."""
+    marked, pos, shown = [], 0, set()
     for i, f in enumerate(findings, start=1):
         if f.start < pos:
             continue
         marked.append(escape(text[pos:f.start]))
-        marked.append(f"<mark class='{escape(str(f.severity))}' title='{escape(f.message)}'>{escape(f.original)}"
-                      f"</mark><sup>{i}</sup>")
+        marked.append(f"<mark id='{anchor}-{i}' class='{escape(str(f.severity))}' title='{escape(f.message)}'>"
+                      f"{escape(f.original)}</mark><sup>{i}</sup>")
+        shown.add(i)
         pos = f.end
     marked.append(escape(text[pos:]))
     rows = "".join(
-        f"<tr><td class='n'>{i}</td><td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
+        f"<tr><td class='n'>{f"<a href='#{anchor}-{i}'>{i}</a>" if i in shown else i}</td>"
+        f"<td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
         f"<td class='fix'>{' / '.join(escape(s) for s in f.suggestions) or '—'}</td>"
         f"<td class='sev {escape(str(f.severity))}'>{escape(SEVERITY_LABELS[str(f.severity)])}</td>"
         f"<td>{escape(f.message)}<br><span class='rule'>{escape(f.rule)} · {escape(f.category)}</span></td></tr>"
