@@ -121,9 +121,9 @@ def document_section(doc_id: str, text: str, findings: list[Finding], where: lis
         shown.add(i)
         pos = f.end
     marked.append(escape(text[pos:]))
+    number = {i: f"<a href='#{anchor}-{i}'>{i}</a>" for i in shown}
     rows = "".join(
-        f"<tr><td class='n'>{f"<a href='#{anchor}-{i}'>{i}</a>" if i in shown else i}</td>"
-        f"<td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
+        f"<tr><td class='n'>{number.get(i, i)}</td><td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
         f"<td class='fix'>{' / '.join(escape(s) for s in f.suggestions) or '—'}</td>"
         f"<td class='sev {escape(str(f.severity))}'>{escape(SEVERITY_LABELS[str(f.severity)])}</td>"
         f"<td>{escape(f.message)}<br><span class='rule'>{escape(f.rule)} · {escape(f.category)}</span></td></tr>"
