@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import sys
+from pathlib import Path
 from typing import Iterator, Sequence
 
 from . import __version__
@@ -13,7 +14,7 @@ from .dictionaries import DictionaryError
 from .finding import Severity
 from .output import FORMATS, CheckedDocument, WRITERS
 from .scan import command as scan_command
-from .text.extract import InputError, decode, read_document
+from .text.extract import DOCX_SUFFIXES, InputError, decode, read_document
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_pipeline_arguments(check)
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text format (default: on a terminal only)")
+    check.add_argument("--annotate", type=Path, metavar="DIR",
+                       help="also write each .docx input to DIR as NAME.proofread.docx with a Word comment on every "
+                            "finding")
     check.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     scan_command.add_parser(sub)
     return parser
@@ -137,10 +141,36 @@ def _check(args: argparse.Namespace) -> int:
             shown = [f for f in findings if f.severity >= args.min_severity]
             writer.write(CheckedDocument(doc_id, text, shown))
             failed = failed or any(fail_on is not None and f.severity >= fail_on for f in shown)
+            if args.annotate and not args.lines:
+                input_error = not _annotate(path, shown, args.annotate) or input_error
     writer.close()
     if input_error:
         return EXIT_USAGE
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _annotate(path: str, findings: list, out_dir: Path) -> bool:
+    """Write the Word copy of a checked .docx with its comments; False (said on stderr) if not."""
+    from .annotate import annotate_docx
+
+    source = Path(path)
+    if path == "-" or source.suffix.lower() not in DOCX_SUFFIXES:
+        print(f"proofread: {path}: --annotate writes comments into .docx files only; not annotated", file=sys.stderr)
+        return True
+    out = out_dir / f"{source.stem}.proofread.docx"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if out.exists() and out.resolve() == source.resolve():
+            raise InputError(path, "--annotate would overwrite the input; choose another directory")
+        placed = annotate_docx(source.read_bytes(), path, findings, out)
+    except InputError as e:
+        print(f"proofread: {e}", file=sys.stderr)
+        return False
+    except OSError as e:
+        print(f"proofread: {out}: cannot write: {e.strerror or e}", file=sys.stderr)
+        return False
+    print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''})", file=sys.stderr)
+    return True
 
 
 def _documents(path: str, lines: bool) -> Iterator[tuple[str | int, str]]:

@@ -316,3 +316,52 @@ def test_model_threshold_and_follow_ratio_options(capsys, tmp_path):
 
     assert corrected("--model-follow-ratio", "1") == text[:first.position] + first.suggestion + text[first.position + 1:]
     assert corrected("--model-follow-ratio", "0.9") == "人民检察院依法保障农民的土地承包经营权。"
+
+
+def _comment_ranges(document) -> list[str]:
+    """The text each comment of a python-docx ``Document`` is anchored on, in document order."""
+    import re
+
+    xml = document.element.xml
+    return ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", m.group(1)))
+            for m in re.finditer(r"<w:commentRangeStart [^>]*/>(.*?)<w:commentRangeEnd ", xml, re.S)]
+
+
+def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(capsys, tmp_path):
+    from proofread.text.extract import read_document
+
+    d = docx.Document()
+    d.add_paragraph("关于做好政务公开工作的通知")
+    p = d.add_paragraph()
+    p.add_run("坚持和完善")
+    p.add_run("名族区域自治制度，").bold = True  # the finding is cut out of a formatted run
+    p.add_run("加强城市管里执法。")
+    d.add_table(rows=1, cols=2).cell(0, 1).text = "市卫计委负责。"
+    p = d.add_paragraph()
+    p.add_run("各单位要认真落时\t本通知要求。")  # a tab: this run cannot be split, it is commented whole
+    path = tmp_path / "draft.docx"
+    d.save(path)
+    code, jsonl, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "out"), str(path))
+    assert code == 1
+    out = tmp_path / "out" / "draft.proofread.docx"
+    findings = json.loads(jsonl)["findings"]
+    assert err.strip() == f"proofread: wrote {out} ({len(findings)} comments)"
+    annotated = docx.Document(out)
+    assert [c.author for c in annotated.comments] == ["proofread"] * len(findings)
+    texts = [c.text for c in annotated.comments]
+    for f, text in zip(findings, texts):
+        assert f["message"] in text and f"建议：{' / '.join(f['suggestions'])}" in text, text
+    assert [f["original"] for f in findings] == ["名族", "城市管里", "卫计委", "时"]
+    assert _comment_ranges(annotated) == ["名族", "城市管里", "卫计委", "各单位要认真落时\t本通知要求。".replace("\t", "")]
+    # Nothing of the draft is lost or moved, and the formatting stays where it was.
+    assert read_document(out) == read_document(path)
+    runs = [(r.text, bool(r.bold)) for r in annotated.paragraphs[1].runs if r.text]
+    assert runs == [("坚持和完善", False), ("名族", True), ("区域自治制度，", True), ("加强", False),
+                    ("城市管里", False), ("执法。", False)]
+
+
+def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
+    path = write(tmp_path, "a.txt", ERROR_TEXT)
+    code, _, err = run(capsys, "check", "--annotate", str(tmp_path / "out"), path)
+    assert code == 1 and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
+    assert not (tmp_path / "out").exists()

@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 MAX_BYTES = 200 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
@@ -168,30 +169,42 @@ def html_text(markup: str) -> str:
 def docx_text(data: bytes, name: str) -> str:
     """Paragraphs and table cells (nested tables too, merged cells once) of a .docx in document
     order, one paragraph a line."""
-    import docx  # python-docx; imported here because only .docx needs it
-    from docx.table import Table
-
-    def read(container, lines: list[str], seen: set) -> None:
-        for block in container.iter_inner_content():
-            if not isinstance(block, Table):
-                lines.append(block.text)
-                continue
-            for row in block.rows:
-                for cell in row.cells:
-                    # A merged cell is listed once per grid position it spans: read it once.
-                    if cell._tc not in seen:
-                        seen.add(cell._tc)
-                        read(cell, lines, seen)  # cells may hold tables of their own
-
     try:
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        read(document, lines, set())
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise InputError(name, f"not a valid .docx file ({_first_line(e)})") from None
+        return "\n".join(p.text for p in docx_paragraphs(open_docx(data, name)))
+    except InputError:
+        raise
     except Exception as e:  # python-docx/lxml raise many types for corrupt parts
         raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {_first_line(e)})") from None
-    return "\n".join(lines)
+
+
+def open_docx(data: bytes, name: str):
+    """The python-docx ``Document`` of ``data``; ``InputError`` if it is not one."""
+    import docx  # python-docx; imported here because only .docx needs it
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(name, f"not a valid .docx file ({_first_line(e)})") from None
+    except Exception as e:
+        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {_first_line(e)})") from None
+
+
+def docx_paragraphs(container, seen: set | None = None) -> Iterator:
+    """The paragraphs of a document or table cell in reading order, those of table cells
+    included (nested tables too); a merged cell is listed once per grid position it spans
+    and read once. ``docx_text`` joins their text, so offsets into it map back here."""
+    from docx.table import Table
+
+    seen = set() if seen is None else seen
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            yield block
+            continue
+        for row in block.rows:
+            for cell in row.cells:
+                if cell._tc not in seen:
+                    seen.add(cell._tc)
+                    yield from docx_paragraphs(cell, seen)  # cells may hold tables of their own
 
 
 def _first_line(e: Exception) -> str:
