@@ -119,6 +119,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--batch-size must be at least 1")
     if args.paths.count("-") > 1:
         raise UsageError("standard input (-) can be given only once")
+    if args.annotate and args.lines:
+        raise UsageError("--annotate comments whole .docx documents; it does not combine with --lines")
     from .pipeline import ComponentError, Proofreader  # after argument errors, which need no dictionaries
 
     try:
@@ -141,7 +143,7 @@ def _check(args: argparse.Namespace) -> int:
             shown = [f for f in findings if f.severity >= args.min_severity]
             writer.write(CheckedDocument(doc_id, text, shown))
             failed = failed or any(fail_on is not None and f.severity >= fail_on for f in shown)
-            if args.annotate and not args.lines:
+            if args.annotate:
                 input_error = not _annotate(path, shown, args.annotate) or input_error
     writer.close()
     if input_error:
@@ -169,7 +171,8 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
     except OSError as e:
         print(f"proofread: {out}: cannot write: {e.strerror or e}", file=sys.stderr)
         return False
-    print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''})", file=sys.stderr)
+    missed = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
+    print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed})", file=sys.stderr)
     return True
 
 

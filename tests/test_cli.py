@@ -365,3 +365,5 @@ def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
     code, _, err = run(capsys, "check", "--annotate", str(tmp_path / "out"), path)
     assert code == 1 and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
     assert not (tmp_path / "out").exists()
+    code, _, err = run(capsys, "check", "--lines", "--annotate", str(tmp_path / "out"), path)
+    _assert_one_line_error(code, err, "does not combine with --lines")
