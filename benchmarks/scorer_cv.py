@@ -5,7 +5,7 @@ pairs, measure on the other 20% (``md5(source) % 5 == 0``), per training file.
 
 The n-gram tables and word indexes of ``models/charlm`` are reused; the confusion pairs and the
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
-set on half of the clean tuning bucket (as the build does) and the other half is reported as
+set on half of the clean tuning buckets (as the build does) and the other half is reported as
 the clean false-positive rate. Candidate features are cached in ``--cache`` between runs of the
 same feature code and language model.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from proofread.model.build import (
-    FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
+    CLEAN_WEIGHT, FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
     clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
 )
 from proofread.model import corrector, ngram, words
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs averaged into one scorer")
     parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
                         help="weight of error rows from the official-register training files (law, odw)")
-    parser.add_argument("--clean-weight", type=float, default=2.0, help="weight of clean-sentence candidates")
+    parser.add_argument("--clean-weight", type=float, default=CLEAN_WEIGHT, help="weight of clean-sentence candidates")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
     parser.add_argument("--follow-ratio", default=str(FOLLOW_RATIO),
                         help="comma-separated threshold factors for further edits in a sentence with one; each is reported")

@@ -4,7 +4,7 @@ Stages: (1) count the character 1..4-gram model over ``text/`` minus the held-ba
 buckets and anything overlapping an evaluation set; (2) index jieba's dictionary words;
 (3) count wrong->right character pairs in the CSC training pairs; (4) fit the
 scorer on candidates from the training pairs (errors) and from clean sentences (training
-pair targets and the clean tuning bucket), and pick the threshold that keeps changed
+pair targets and the clean tuning buckets), and pick the threshold that keeps changed
 clean sentences under ``--max-clean-fp``. Evaluation sets (``*_test.tsv``, pycorrector's
 ``sighan2015_test.tsv``) and the evaluation bucket are never read for training.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..text import normalize, split_sentences
-from .corpus import TUNE_BUCKET, default_data_dir, held_back_lines
+from .corpus import TUNE_BUCKETS, default_data_dir, held_back_lines
 from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
@@ -35,7 +35,10 @@ TRAIN_FILES = (
 OFFICIAL_TRAIN = ("ecspell_law_train", "ecspell_odw_train")
 OFFICIAL_WEIGHT = 4.0
 MAX_CLEAN_FP = 0.004  # share of held-out clean tuning sentences the model may change
-CLEAN_TUNE_SENTENCES = 12000
+CLEAN_TUNE_SENTENCES = 40000
+# Weight of a candidate from a clean sentence (training targets, tuning sentences): with three
+# tuning buckets, 2/3 keeps the clean side about as heavy as 2 did with one.
+CLEAN_WEIGHT = 2 / 3
 MEMBERS = 5  # MLPs averaged into the scorer
 FOLLOW_RATIO = 0.6  # threshold factor for further edits in a sentence that already has one
 MIN_GAIN = -2.0  # LM gain (nats over the window) a candidate must exceed; the scorer weighs the rest
@@ -77,9 +80,9 @@ def write_pair_counts(pairs: list[tuple[str, str]], out: Path) -> int:
 
 
 def clean_tuning_sentences(data_dir: Path, limit: int = CLEAN_TUNE_SENTENCES) -> list[str]:
-    """Sentences of the clean tuning bucket (official registers), in a fixed order."""
+    """Sentences of the clean tuning buckets (official registers), in a fixed order."""
     out = []
-    for line in held_back_lines(data_dir, TUNE_BUCKET):
+    for line in held_back_lines(data_dir, TUNE_BUCKETS):
         text = normalize(line).text
         for start, end in split_sentences(text):
             if end - start >= 6:
@@ -187,7 +190,7 @@ def best_per_sentence(conf: np.ndarray, sents: np.ndarray, n: int) -> tuple[np.n
 
 
 def fit_scorer(xe: np.ndarray, ye: np.ndarray, xc: np.ndarray, yc: np.ndarray, kind: str = "mlp",
-               min_gain: float = 0.0, clean_weight: float = 2.0, seed: int = 0, members: int = 1,
+               min_gain: float = 0.0, clean_weight: float = CLEAN_WEIGHT, seed: int = 0, members: int = 1,
                error_weight: np.ndarray | None = None) -> dict:
     """A scorer (``scorer.json`` content, without threshold) from error-side and clean candidate rows."""
     x = np.vstack([xe, xc])
@@ -215,7 +218,7 @@ def scorer_threshold(best_clean: np.ndarray, max_clean_fp: float) -> float:
 
 
 def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
-                 kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = 2.0, members: int = 1,
+                 kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = CLEAN_WEIGHT, members: int = 1,
                  official: np.ndarray | None = None, official_weight: float = 1.0, log=print) -> dict:
     src = [s for s, _ in pairs]
     tgt = [t for _, t in pairs]
@@ -277,6 +280,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs (seeds) averaged into the scorer")
     parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
                         help=f"weight of training errors from {', '.join(OFFICIAL_TRAIN)}")
+    parser.add_argument("--clean-weight", type=float, default=CLEAN_WEIGHT,
+                        help="weight of a candidate from a clean sentence against one from a training error")
     parser.add_argument("--follow-ratio", type=float, default=FOLLOW_RATIO,
                         help="threshold factor for further edits in a sentence that already has one (stored with the scorer)")
     parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
@@ -311,8 +316,8 @@ def main(argv: list[str] | None = None) -> None:
     (out / "scorer.json").unlink(missing_ok=True)
     model = SpellingModel(out)
     clean = clean_tuning_sentences(args.data)
-    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, members=args.members,
-                          official=official, official_weight=args.official_weight)
+    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, clean_weight=args.clean_weight,
+                          members=args.members, official=official, official_weight=args.official_weight)
     scorer["follow_ratio"] = args.follow_ratio
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")
