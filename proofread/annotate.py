@@ -14,18 +14,30 @@ from pathlib import Path
 from typing import Sequence
 
 from .finding import Finding
-from .text.extract import docx_paragraphs, open_docx
+from .text.extract import InputError, docx_paragraphs, first_line, open_docx
 
 AUTHOR = "proofread"
 _PLAIN = {"rPr", "t"}  # run children a split can rewrite without losing anything
-_SEVERITY = {"error": "严重", "warning": "一般", "info": "提示"}
 
 
 def annotate_docx(data: bytes, name: str, findings: Sequence[Finding], out: Path) -> int:
     """Write ``out``: the .docx ``data`` with a comment on each finding (offsets into the text
     ``read_document`` gives for it). Returns how many findings got a comment; one that spans
-    two paragraphs is left to the report."""
+    two paragraphs is left to the report. ``InputError`` where python-docx cannot do it (the
+    findings are still reported); ``OSError`` where ``out`` cannot be written."""
     document = open_docx(data, name)
+    try:
+        placed = _comment_all(document, findings)
+        document.save(str(out))
+    except OSError:
+        raise
+    except Exception as e:  # python-docx/lxml on an unusual document
+        raise InputError(name, f"could not annotate ({type(e).__name__}: {first_line(e)})") from None
+    return placed
+
+
+def _comment_all(document, findings: Sequence[Finding]) -> int:
+    """Add the comments; how many findings got one."""
     paragraphs = list(docx_paragraphs(document))
     starts, pos = [], 0
     for paragraph in paragraphs:
@@ -41,13 +53,12 @@ def annotate_docx(data: bytes, name: str, findings: Sequence[Finding], out: Path
         if runs:
             document.add_comment(runs, text=_comment(f), author=AUTHOR, initials="PR")
             placed += 1
-    document.save(str(out))
     return placed
 
 
 def _comment(f: Finding) -> str:
     fix = f"\n建议：{' / '.join(f.suggestions)}" if f.suggestions else ""
-    return f"【{_SEVERITY.get(str(f.severity), str(f.severity))}】{f.message}{fix}\n（{f.rule}）"
+    return f"【{f.severity.zh}】{f.message}{fix}\n（{f.rule}）"
 
 
 def _runs(paragraph) -> list:

@@ -171,10 +171,6 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
     except OSError as e:
         print(f"proofread: {out}: cannot write: {e.strerror or e}", file=sys.stderr)
         return False
-    except Exception as e:  # python-docx/lxml on an unusual document: the findings are still reported
-        print(f"proofread: {path}: could not annotate ({type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''})",
-              file=sys.stderr)
-        return False
     missed = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
     print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed})", file=sys.stderr)
     return True

@@ -25,6 +25,11 @@ class Severity(IntEnum):
     def __str__(self) -> str:
         return self.name.lower()
 
+    @property
+    def zh(self) -> str:
+        """The Chinese name reports and Word comments give (严重 is the notice's class)."""
+        return {Severity.ERROR: "严重", Severity.WARNING: "一般", Severity.INFO: "提示"}[self]
+
 
 #: Categories used by the shipped checkers; user dictionaries may add their own.
 CATEGORIES = (

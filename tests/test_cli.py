@@ -367,3 +367,19 @@ def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
     assert not (tmp_path / "out").exists()
     code, _, err = run(capsys, "check", "--lines", "--annotate", str(tmp_path / "out"), path)
     _assert_one_line_error(code, err, "does not combine with --lines")
+
+
+def test_a_document_python_docx_cannot_annotate_gets_one_line_and_its_findings(capsys, tmp_path, monkeypatch):
+    import proofread.annotate
+
+    d = docx.Document()
+    d.add_paragraph(ERROR_TEXT)
+    path = tmp_path / "draft.docx"
+    d.save(path)
+    def odd(*_):
+        raise ValueError("odd\npart")
+
+    monkeypatch.setattr(proofread.annotate, "_runs_covering", odd)
+    code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "out"), str(path))
+    _assert_one_line_error(code, err, f"{path}: could not annotate (ValueError: odd)")
+    assert [f["original"] for f in json.loads(out)["findings"]] == ["名族"]

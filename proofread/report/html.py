@@ -12,11 +12,11 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from ..finding import Finding
+from ..finding import Finding, Severity
 from .data import FailedRow, FindingRow, UnitRow, total_row
 from .tables import SUMMARY_HEADER
 
-SEVERITY_LABELS = {"error": "严重 error", "warning": "一般 warning", "info": "提示 info"}
+SEVERITY_LABELS = {str(s): f"{s.zh} {s}" for s in sorted(Severity, reverse=True)}  # errors first
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;font-size:14px}

@@ -174,7 +174,7 @@ def docx_text(data: bytes, name: str) -> str:
     except InputError:
         raise
     except Exception as e:  # python-docx/lxml raise many types for corrupt parts
-        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {_first_line(e)})") from None
+        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {first_line(e)})") from None
 
 
 def open_docx(data: bytes, name: str):
@@ -184,9 +184,9 @@ def open_docx(data: bytes, name: str):
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise InputError(name, f"not a valid .docx file ({_first_line(e)})") from None
+        raise InputError(name, f"not a valid .docx file ({first_line(e)})") from None
     except Exception as e:
-        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {_first_line(e)})") from None
+        raise InputError(name, f"corrupt .docx file ({type(e).__name__}: {first_line(e)})") from None
 
 
 def docx_paragraphs(container, seen: set | None = None) -> Iterator:
@@ -207,6 +207,6 @@ def docx_paragraphs(container, seen: set | None = None) -> Iterator:
                     yield from docx_paragraphs(cell, seen)  # cells may hold tables of their own
 
 
-def _first_line(e: Exception) -> str:
+def first_line(e: Exception) -> str:
     text = str(e).strip().splitlines()
     return text[0][:120] if text else type(e).__name__
