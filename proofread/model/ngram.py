@@ -256,16 +256,15 @@ class CharNgramLM:
                 fan[unseen] = out[unseen]
         return out[inverse].reshape(keys.shape), None if fan is None else fan[inverse].reshape(keys.shape)
 
-    def window_counts(self, windows: np.ndarray, max_order: int = MAX_ORDER
-                      ) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    def window_counts(self, windows: np.ndarray) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
         """Log counts and log fan-outs of the n-grams ending at each column of ``windows`` (M, W),
-        per order up to ``max_order`` (``-inf`` where unseen or too close to the start). An
+        per order (``-inf`` where unseen or too close to the start). An
         n-gram whose two (n-1)-grams are not both seen is unseen: the n-grams seen once or twice
         are hash fingerprints, and a collision would otherwise make an unseen continuation of a
         rare context look seen, and likely."""
         m, w = windows.shape
         counts, fanouts = {}, {}
-        for n in range(1, max_order + 1):
+        for n in range(1, MAX_ORDER + 1):
             c = np.full((m, w), -np.inf)
             f = np.full((m, w), -np.inf)
             if w >= n:
