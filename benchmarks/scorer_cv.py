@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scorer", default="mlp")
     parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "proofread_scorer_cv.npz")
-    parser.add_argument("--seeds", type=int, default=1, help="fit this many scorers (seeds 0..N-1); report each")
+    parser.add_argument("--seeds", type=int, default=1, help="fit this many scorers (seeds S..S+N-1); report each")
+    parser.add_argument("--first-seed", type=int, default=0, help="S above (more seeds in a second run)")
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs averaged into one scorer")
     parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
                         help="weight of error rows from the official-register training files (law, odw)")
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--follow-ratio", default=str(FOLLOW_RATIO),
                         help="comma-separated threshold factors for further edits in a sentence with one; each is reported")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
-    parser.add_argument("--save", type=Path, default=None, help="write seed 0's scorer (JSON) here, to inspect misses")
+    parser.add_argument("--save", type=Path, default=None, help="write the first seed's scorer (JSON) here, to inspect misses")
     args = parser.parse_args(argv)
     t0 = time.time()
     by_file = {name: read_pairs(args.data / "csc" / f"{name}.tsv") for name in TRAIN_FILES}
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
                               for name, rows in by_file.items()])
     weight = np.where(file_of[se], args.official_weight, 1.0)
     pooled_f1: dict[float, list[float]] = {}
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, clean_weight=args.clean_weight,
                             seed=seed * args.members, members=args.members,
                             error_weight=weight)
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
         scorer["threshold"] = scorer_threshold(best_clean, args.max_clean_fp)
         print(f"{args.scorer} seed {seed}: threshold {scorer['threshold']:.3f} ({time.time() - t0:.0f} s)")
-        if args.save and seed == 0:
+        if args.save and seed == args.first_seed:
             args.save.write_text(json.dumps(scorer), encoding="utf-8")
         for ratio in (float(x) for x in args.follow_ratio.split(",")):
             scorer["follow_ratio"] = ratio
