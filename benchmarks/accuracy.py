@@ -12,28 +12,32 @@ Prints, per file, detection and correction precision/recall/F1 under two convent
 
 plus the share of clean rows (source == target) that were changed, and throughput.
 ``--clean N`` also measures the share changed of N sentences from the held-back clean slice of
-the official registers in ``shared/data/text`` (hash bucket 0, never used in training).
+the official registers in ``shared/data/text`` (hash bucket 0, never used in training), each
+checked as of when it was written (``proofread.model.corpus.line_date``: an agency name right in
+2015 news is not a false alarm of date-aware rules; ``--undated`` checks them as of today).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 from typing import Callable, Sequence
 
 from proofread.finding import apply_findings
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_lines
+from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_dated_lines
 from proofread.model.corrector import SpellingModel, apply_corrections, load_default
 from proofread.text import normalize, split_sentences
 
-Corrector = Callable[[Sequence[str]], list[str]]
+#: Texts (and, optionally, the date of each) -> the corrected texts.
+Corrector = Callable[[Sequence[str], Sequence[dt.date] | None], list[str]]
 
 
 def model_corrector(model: SpellingModel, threshold: float | None = None) -> Corrector:
     """The statistical model alone (no dictionaries, no protected terms)."""
 
-    def run(texts: Sequence[str]) -> list[str]:
+    def run(texts: Sequence[str], dates: Sequence[dt.date] | None = None) -> list[str]:
         return [apply_corrections(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
 
     return run
@@ -48,17 +52,18 @@ def pipeline_corrector(threshold: float | None, components: list[str] | None, pa
         options["model"] = str(path)
     pr = Proofreader(components=components, options=options)
 
-    def run(texts: Sequence[str]) -> list[str]:
-        return [apply_findings(t, found) for t, found in zip(texts, pr.pipe(texts, batch_size=64))]
+    def run(texts: Sequence[str], dates: Sequence[dt.date] | None = None) -> list[str]:
+        docs = texts if dates is None else list(zip(texts, dates))
+        return [apply_findings(t, found) for t, found in zip(texts, pr.pipe(docs, batch_size=64))]
 
     return run
 
 
-def predict(run: Corrector, texts: Sequence[str], batch: int) -> list[str]:
-    """``run`` over ``texts`` in batches of ``batch``."""
+def predict(run: Corrector, texts: Sequence[str], batch: int, dates: Sequence[dt.date] | None = None) -> list[str]:
+    """``run`` over ``texts`` (dated ``dates``, if given) in batches of ``batch``."""
     out: list[str] = []
     for b in range(0, len(texts), batch):
-        out += run(texts[b:b + batch])
+        out += run(texts[b:b + batch], None if dates is None else dates[b:b + batch])
     return out
 
 
@@ -124,26 +129,29 @@ def evaluate(path: Path, run: Corrector, batch: int) -> None:
         print(f"  clean rows changed: {clean_changed}/{len(clean)} = {clean_changed / len(clean):.2%}")
 
 
-def clean_slice(n: int, data_dir: Path) -> list[str]:
-    """``n`` sentences (6+ characters) drawn with a fixed seed from the held-back evaluation bucket."""
+def clean_slice(n: int, data_dir: Path) -> list[tuple[str, dt.date]]:
+    """``n`` sentences (6+ characters) drawn with a fixed seed from the held-back evaluation
+    bucket, each with the date its text was written by."""
     import random
 
-    out: list[str] = []
-    for line in held_back_lines(data_dir, EVAL_BUCKET):
+    out: list[tuple[str, dt.date]] = []
+    for line, date in held_back_dated_lines(data_dir, EVAL_BUCKET):
         text = normalize(line).text
-        out += [text[s:e] for s, e in split_sentences(text) if e - s >= 6]
+        out += [(text[s:e], date) for s, e in split_sentences(text) if e - s >= 6]
     if len(out) > n:
         out = [out[i] for i in sorted(random.Random(0).sample(range(len(out)), n))]
     return out
 
 
-def evaluate_clean(sentences: list[str], run: Corrector, batch: int, show: int) -> None:
+def evaluate_clean(sentences: list[str], run: Corrector, batch: int, show: int,
+                   dates: Sequence[dt.date] | None = None) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
-    predictions = predict(run, sentences, batch)
+    predictions = predict(run, sentences, batch, dates)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     changed = [(s, p) for s, p in zip(sentences, predictions) if s != p]
     chars = sum(map(len, sentences))
-    print(f"\nheld-back clean official sentences (bucket {EVAL_BUCKET}, sample): "
+    print(f"\nheld-back clean official sentences (bucket {EVAL_BUCKET}, sample, "
+          f"{'as of today' if dates is None else 'each as of when it was written'}): "
           f"{len(changed)}/{len(sentences)} changed "
           f"= {len(changed) / max(len(sentences), 1):.2%}; {chars / seconds:,.0f} chars/s wall, "
           f"{chars / cpu:,.0f} per CPU second")
@@ -162,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threshold", type=float, help="model confidence threshold (default: the shipped one)")
     parser.add_argument("--clean", type=int, default=0, help="also measure N held-back clean sentences")
     parser.add_argument("--show", type=int, default=0, help="print up to N changed clean sentences")
+    parser.add_argument("--undated", action="store_true",
+                        help="check the clean sentences as of today, not as of when they were written")
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--data", type=Path, default=default_data_dir())
     args = parser.parse_args(argv)
@@ -172,7 +182,8 @@ def main(argv: list[str] | None = None) -> None:
     for path in args.files:
         evaluate(path, run, args.batch)
     if args.clean:
-        evaluate_clean(clean_slice(args.clean, args.data), run, args.batch, args.show)
+        sentences, dates = zip(*clean_slice(args.clean, args.data))
+        evaluate_clean(list(sentences), run, args.batch, args.show, None if args.undated else list(dates))
     sys.stdout.flush()
 
 

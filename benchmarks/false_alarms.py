@@ -14,10 +14,11 @@ after that many characters.
 
 Dates: the lines carry no dates, and an agency name that was right when a 2013 text was
 written is outdated in a document dated today. Each file is therefore checked as of the
-latest date its texts can have been written (``WRITTEN_BY``, from ``text/sources/*.txt``);
-the 新闻联播 transcripts (2012-07 to 2026-06) are in date order, so each line is dated by its
-position in the file (``CHRONOLOGICAL``; a few months off at worst); other files whose texts
-reach the present (laws, …) are checked at today's date, so their older lines still count.
+latest date its texts can have been written (``WRITTEN_BY`` in ``proofread.model.corpus``,
+from ``text/sources/*.txt``); the 新闻联播 transcripts (2012-07 to 2026-06) are in date order, so
+each line is dated by its position in the file (``CHRONOLOGICAL``; a few months off at worst);
+other files whose texts reach the present (laws, …) are checked at today's date, so their older
+lines still count.
 ``--date`` checks every line at one date instead.
 """
 from __future__ import annotations
@@ -33,41 +34,11 @@ from pathlib import Path
 
 from proofread import Proofreader
 from proofread.checkers import REGISTRY, default_components
-from proofread.model.corpus import default_data_dir, read_lines, text_files
-
-#: The latest date each file's texts can have been written (its source's stated period,
-#: crawl or release date). Files not listed span up to the present.
-WRITTEN_BY = {
-    "caixin_jiemian_rss_2026": "2026-02-28",   # RSS items 2026-01/02
-    "cctv_guangming_rss_2026": "2026-02-28",
-    "cmrc2018_wiki": "2018-12-31",             # CMRC 2018 (Wikipedia text)
-    "cpc19_report": "2017-10-18",
-    "cpc20_report": "2022-10-16",
-    "fewclue_csl": "2021-06-30",               # FewCLUE release
-    "fewclue_iflytek": "2021-06-30",
-    "fewclue_tnews": "2021-06-30",
-    "govcn_policy_2019": "2019-02-16",         # gov.cn crawl of 2019-02-16
-    "gwr_1954_2018_ljtyduyu": "2018-03-05",    # last report: 2018-03-05
-    "gwr_2008_2022_liuzeyi": "2022-03-05",
-    "icwb2_pku_msr": "2005-12-31",             # SIGHAN 2005 bakeoff
-    "msra_news": "2006-12-31",                 # SIGHAN 2006 bakeoff
-    "peoples_daily_1998": "1998-12-31",
-    "thucnews_cnews1000": "2011-12-31",        # Sina news 2005-2011
-    "thucnews_titles": "2011-12-31",
-}
-#: Files whose lines are in date order: (first date, last date); a line is dated by its position.
-CHRONOLOGICAL = {"xwlb_chinadata": ("2012-07-01", "2026-06-30")}
-
+from proofread.model.corpus import default_data_dir, line_date, read_lines, text_files
 
 def line_dates(name: str, n: int, fixed: dt.date | None) -> list[dt.date]:
     """The date each of a file's ``n`` lines is checked at."""
-    if fixed is not None:
-        return [fixed] * n
-    if name in CHRONOLOGICAL:
-        first, last = (dt.date.fromisoformat(d) for d in CHRONOLOGICAL[name])
-        span = (last - first).days
-        return [first + dt.timedelta(days=span * i // max(1, n - 1)) for i in range(n)]
-    return [dt.date.fromisoformat(WRITTEN_BY.get(name, dt.date.today().isoformat()))] * n
+    return [fixed] * n if fixed is not None else [line_date(name, i, n) for i in range(n)]
 
 
 def dictionary_components() -> list[str]:
