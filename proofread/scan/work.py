@@ -94,8 +94,12 @@ class BatchChecker:
 
 def build_checker(options: "ScanOptions", proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
+    # Worker processes already use every core: one model thread each.
+    pipeline_options = dict(options.pipeline_options)
+    if options.workers > 1:
+        pipeline_options.setdefault("model_threads", 1)
     proofreader = proofreader or Proofreader(extra_dictionaries=options.dicts, components=options.components,
-                                             options=options.pipeline_options)
+                                             options=pipeline_options)
     return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
 
 
