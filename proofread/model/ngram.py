@@ -10,9 +10,10 @@ fingerprint and the count: ``order{n}.small.npy``, 2 bytes each; an unseen n-gra
 a seen one with probability about (entries / 2^32), 0.4% for the largest order, and is read as
 seen only where both of its (n-1)-grams are seen, as every true one's are. The exact
 tables of orders 1-3 also keep how many distinct characters followed each n-gram
-(``order{n}.fanout.npy``, log-quantised) for Witten-Bell smoothing. All files open with
-``mmap_mode="r"``: loading is instant and the pages are shared read-only between threads and
-processes. Scores are looked up for a whole batch of windows at once.
+(``order{n}.fanout.npy``, log-quantised) for Witten-Bell smoothing. Counts, fan-outs and
+fingerprints open with ``mmap_mode="r"`` (pages shared read-only between processes); the exact
+keys are put back together in memory at load, so that a lookup is one ``np.searchsorted``.
+Scores are looked up for a whole batch of windows at once.
 """
 from __future__ import annotations
 
