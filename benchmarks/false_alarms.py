@@ -36,6 +36,7 @@ from proofread import Proofreader
 from proofread.checkers import REGISTRY, default_components
 from proofread.model.corpus import default_data_dir, line_date, read_lines, text_files
 
+
 def line_dates(name: str, n: int, fixed: dt.date | None) -> list[dt.date]:
     """The date each of a file's ``n`` lines is checked at."""
     return [fixed] * n if fixed is not None else [line_date(name, i, n) for i in range(n)]

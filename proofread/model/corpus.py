@@ -92,19 +92,18 @@ def read_lines(path: Path) -> Iterator[str]:
 def held_back_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET,
                     files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[str]:
     """Lines of the official registers in hash bucket(s) ``which`` (never seen by the model)."""
+    return (line for line, _ in held_back_dated_lines(data_dir, which, files))
+
+
+def held_back_dated_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET,
+                          files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[tuple[str, dt.date]]:
+    """``held_back_lines`` with the date each was written by (``line_date``). A file is read
+    once: its held-back lines are kept until its line count, which dates them, is known."""
     which = (which,) if isinstance(which, int) else which
     for name in files:
-        for line in read_lines(data_dir / "text" / f"{name}.txt.gz"):
+        kept, count = [], 0
+        for count, line in enumerate(read_lines(data_dir / "text" / f"{name}.txt.gz"), start=1):
             if bucket(line) in which:
-                yield line
-
-
-def held_back_dated_lines(data_dir: Path, which: int = EVAL_BUCKET,
-                          files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[tuple[str, dt.date]]:
-    """``held_back_lines`` with the date each was written by (``line_date``)."""
-    for name in files:
-        path = data_dir / "text" / f"{name}.txt.gz"
-        count = sum(1 for _ in read_lines(path)) if name in CHRONOLOGICAL else 1
-        for index, line in enumerate(read_lines(path)):
-            if bucket(line) == which:
-                yield line, line_date(name, index, count)
+                kept.append((count - 1, line))
+        for index, line in kept:
+            yield line, line_date(name, index, count)
