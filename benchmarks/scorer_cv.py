@@ -2,12 +2,15 @@
 pairs, measure on the other 20% (``md5(source) % 5 == 0``), per training file.
 
     python benchmarks/scorer_cv.py [--model DIR] [--max-clean-fp 0.004] [--official-weight 4] [--follow-ratio 1,0.6]
+                                   [--planted 10000] [--planted-weight 0.3]
 
 The n-gram tables and word indexes of ``models/charlm`` are reused; the confusion pairs and the
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
 set on half of the clean tuning buckets (as the build does) and the other half is reported as
-the clean false-positive rate. Candidate features are cached in ``--cache`` between runs of the
-same feature code and language model.
+the clean false-positive rate, with the share of 3,000 input-method typos planted in that half
+that the model corrects (``proofread.model.typos``; the scorer's own planted typos, as in the
+build, come from the fitting half). Candidate features are cached in ``--cache`` between runs
+of the same feature code, confusion table and language model.
 """
 from __future__ import annotations
 
@@ -21,12 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from proofread.model.build import (
-    CLEAN_WEIGHT, FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, TRAIN_FILES, best_per_sentence, candidate_rows,
-    clean_tuning_sentences, error_rows, fit_scorer, read_pairs, scorer_threshold, write_pair_counts,
+    CLEAN_WEIGHT, FOLLOW_RATIO, MAX_CLEAN_FP, MEMBERS, OFFICIAL_TRAIN, OFFICIAL_WEIGHT, PLANTED_TYPOS, PLANTED_WEIGHT,
+    TRAIN_FILES, best_per_sentence, candidate_rows, clean_tuning_sentences, error_rows, fit_scorer, planted_rows, read_pairs,
+    scorer_threshold, write_pair_counts,
 )
+from proofread import similarity
 from proofread.model import corrector, ngram, words
 from proofread.model.corpus import default_data_dir
 from proofread.model.corrector import FEATURES, SpellingModel, load_default
+from proofread.model.typos import TypoMaker, model_char_frequencies
 
 from accuracy import model_corrector, predict, score  # the sibling benchmark's scorer
 
@@ -51,6 +57,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (zeroed)")
     parser.add_argument("--follow-ratio", default=str(FOLLOW_RATIO),
                         help="comma-separated threshold factors for further edits in a sentence with one; each is reported")
+    parser.add_argument("--planted", type=int, default=PLANTED_TYPOS,
+                        help="input-method typos planted in the clean fitting half as further error rows")
+    parser.add_argument("--planted-weight", type=float, default=PLANTED_WEIGHT, help="weight of a planted typo's rows")
     parser.add_argument("--show", type=int, default=0, help="print N missed held-out law sentences")
     parser.add_argument("--save", type=Path, default=None, help="write the first seed's scorer (JSON) here, to inspect misses")
     args = parser.parse_args(argv)
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     clean = clean_tuning_sentences(args.data)
     clean_fit, clean_hold = clean[::2], clean[1::2]
     # Features differ with the language model and with the code that computes them.
-    code = hashlib.md5(b"".join(Path(m.__file__).read_bytes() for m in (corrector, ngram, words))).hexdigest()
+    code = hashlib.md5(b"".join(Path(m.__file__).read_bytes() for m in (corrector, ngram, words, similarity))).hexdigest()
     key = "|".join(FEATURES) + "|" + code + "|" + json.dumps([model.lm.meta["ngrams"], model.lm.meta.get("smoothing")], sort_keys=True)
     model.scorer = {"min_gain": -2.0}
     cached = np.load(args.cache, allow_pickle=False) if args.cache.exists() else None
@@ -79,12 +88,18 @@ def main(argv: list[str] | None = None) -> None:
         xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
         np.savez(args.cache, key=key, xe=xe, ye=ye, se=se, xc=xc, yc=yc, xh=xh, sh=sh)
     print(f"rows: {len(xe):,} error-side, {len(xc):,} clean ({time.time() - t0:.0f} s)")
-    for name in filter(None, args.drop.split(",")):
-        for x in (xe, xc, xh):
-            x[:, FEATURES.index(name)] = 0.0
     file_of = np.concatenate([np.full(sum(not held_out(p[0]) for p in rows), name in OFFICIAL_TRAIN)
                               for name, rows in by_file.items()])
     weight = np.where(file_of[se], args.official_weight, 1.0)
+    xp, yp = planted_rows(model, clean_fit, args.planted)
+    print(f"planted typos: {len(xp):,} rows, {int(yp.sum()):,} right ({time.time() - t0:.0f} s)")
+    xe, ye = np.vstack([xe, xp]), np.concatenate([ye, yp])
+    weight = np.concatenate([weight, np.full(len(xp), args.planted_weight)])
+    # Typos planted in the clean half the threshold is set on (never fitted on), to report recall on.
+    typos_hold = TypoMaker(model_char_frequencies(model.lm)).plant_many(clean_hold, 3000, seed=2)
+    for name in filter(None, args.drop.split(",")):
+        for x in (xe, xc, xh):
+            x[:, FEATURES.index(name)] = 0.0
     pooled_f1: dict[float, list[float]] = {}
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, clean_weight=args.clean_weight,
@@ -101,6 +116,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"follow ratio {ratio}")
             changed = sum(a != b for a, b in zip(clean_hold, predict(model_corrector(model), clean_hold, 256)))
             print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
+            fixed = predict(model_corrector(model), [t.text for t in typos_hold], 256)
+            print(f"typos planted in it corrected: {np.mean([f == t.clean for f, t in zip(fixed, typos_hold)]):.1%}")
             pooled_rows, pooled_pred = [], []
             for name, rows in held.items():
                 pred = predict(model_corrector(model), [s for s, _ in rows], 256)

@@ -3,6 +3,8 @@
 Built at run time from dependencies only: pycorrector's confusion tables
 (``same_pinyin.txt``, ``same_stroke.txt``) and pypinyin readings, with the usual
 fuzzy-pinyin pairs (z/zh, c/ch, s/sh, n/l, en/eng, in/ing, an/ang) for "similar sound".
+pycorrector's sound table covers 3,413 characters; the 6,763 of GB 2312 are completed by
+their main reading (余/与 yu, 覆/府 fu).
 """
 from __future__ import annotations
 
@@ -29,6 +31,25 @@ def readings(ch: str) -> tuple[str, ...]:
     """Toneless pinyin readings of one character (empty for non-Chinese)."""
     got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda _: [""])
     return tuple(r for r in got[0] if r) if got else ()
+
+
+@functools.lru_cache(maxsize=1)
+def common_hanzi() -> tuple[str, ...]:
+    """The 6,763 characters of GB 2312, the basic set of simplified Chinese (Python's codec)."""
+    out = []
+    for row in range(0xB0, 0xF8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                out.append(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return tuple(out)
+
+
+def main_reading(ch: str) -> str:
+    """The toneless pinyin pypinyin gives ``ch`` first (its commonest reading; empty for non-Chinese)."""
+    got = pinyin(ch, style=Style.NORMAL, errors=lambda _: [""])
+    return got[0][0] if got and got[0] else ""
 
 
 def fuzzy(reading: str) -> str:
@@ -73,6 +94,22 @@ class CharSimilarity:
                 for b in group:
                     if a != b:
                         self._add(a, b, SIMILAR_SOUND)
+        # pycorrector's table lists only some characters (not 余, 覆 or 飚): over the common
+        # characters, the same main reading also counts as the same sound, a fuzzy-similar one
+        # as a similar sound (main readings only: rare readings such as 有 wei would add noise).
+        by_main: dict[str, list[str]] = {}
+        for ch in sorted(inventory | set(common_hanzi())):
+            if reading := main_reading(ch):
+                by_main.setdefault(reading, []).append(ch)
+        by_fuzzy: dict[str, list[str]] = {}
+        for reading, group in by_main.items():
+            by_fuzzy.setdefault(fuzzy(reading), []).extend(group)
+        for kind, groups in ((SOUND, by_main), (SIMILAR_SOUND, by_fuzzy)):
+            for group in groups.values():
+                for a in group:
+                    for b in group:
+                        if a != b:
+                            self._add(a, b, kind)
 
     def _add(self, a: str, b: str, kind: str) -> None:
         # Keep the strongest relation: sound > shape > similar sound.

@@ -25,6 +25,7 @@ from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
 from .ngram import CharNgramLM
 from .glyphs import build_glyph_pairs
+from .typos import TypoMaker, model_char_frequencies
 from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
@@ -42,6 +43,10 @@ CLEAN_WEIGHT = 2 / 3
 MEMBERS = 5  # MLPs averaged into the scorer
 FOLLOW_RATIO = 0.6  # threshold factor for further edits in a sentence that already has one
 MIN_GAIN = -2.0  # LM gain (nats over the window) a candidate must exceed; the scorer weighs the rest
+# Input-method typos planted in the clean fitting half (one per sentence) as further error rows,
+# and their weight: the CSC sets are learners' essays and domain exams, not official text.
+PLANTED_TYPOS = 10000
+PLANTED_WEIGHT = 0.3
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
@@ -95,7 +100,7 @@ def clean_tuning_sentences(data_dir: Path, limit: int = CLEAN_TUNE_SENTENCES) ->
 
 def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str], batch: int = 256):
     """Features, labels and sentence ids of first-round candidates (those above the model's ``min_gain``)."""
-    feats, labels, sents = [], [], []
+    feats, labels, sents = [np.zeros((0, len(FEATURES)))], [np.zeros(0, dtype=bool)], [np.zeros(0, dtype=np.int64)]
     for b in range(0, len(sources), batch):
         chunk = sources[b:b + batch]
         flat, starts, lengths = model.encode_batch(chunk)
@@ -217,9 +222,17 @@ def scorer_threshold(best_clean: np.ndarray, max_clean_fp: float) -> float:
     return max(threshold, 0.05)
 
 
+def planted_rows(model: SpellingModel, clean: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of the candidates of ``n`` input-method typos planted in ``clean``."""
+    typos = TypoMaker(model_char_frequencies(model.lm)).plant_many(clean, n, seed=1)
+    x, y, _ = candidate_rows(model, [t.text for t in typos], [t.clean for t in typos])
+    return x, y
+
+
 def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
                  kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = CLEAN_WEIGHT, members: int = 1,
-                 official: np.ndarray | None = None, official_weight: float = 1.0, log=print) -> dict:
+                 official: np.ndarray | None = None, official_weight: float = 1.0,
+                 planted: int = PLANTED_TYPOS, planted_weight: float = PLANTED_WEIGHT, log=print) -> dict:
     src = [s for s, _ in pairs]
     tgt = [t for _, t in pairs]
     t0 = time.time()
@@ -232,9 +245,12 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     log(f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
         f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
     # Errors of the register the product checks (laws, official documents) weigh more.
-    weight = np.where(official[se], official_weight, 1.0) if official is not None else None
-    scorer = fit_scorer(xe, ye, xc, yc, kind, min_gain, clean_weight, members=members, error_weight=weight)
-    log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
+    weight = np.where(official[se], official_weight, 1.0) if official is not None else np.ones(len(xe))
+    xp, yp = planted_rows(model, clean_fit, planted)
+    log(f"  {len(xp):,} candidates from {planted:,} planted typos ({int(yp.sum()):,} correct)")
+    scorer = fit_scorer(np.vstack([xe, xp]), np.concatenate([ye, yp]), xc, yc, kind, min_gain, clean_weight,
+                        members=members, error_weight=np.concatenate([weight, np.full(len(xp), planted_weight)]))
+    log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xp) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
     model.scorer = scorer
     xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
     best_clean, _ = best_per_sentence(model.confidence(xh), sh, len(clean_hold))
@@ -286,6 +302,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="threshold factor for further edits in a sentence that already has one (stored with the scorer)")
     parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
                         help="LM gain a candidate must exceed to be considered (stored with the scorer)")
+    parser.add_argument("--planted", type=int, default=PLANTED_TYPOS,
+                        help="input-method typos planted in clean tuning sentences as further training errors")
+    parser.add_argument("--planted-weight", type=float, default=PLANTED_WEIGHT, help="weight of a planted typo's candidates")
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
                         help="leave a text/ source out of the language model (e.g. 'thucnews_*'); repeatable")
     args = parser.parse_args(argv)
@@ -317,7 +336,8 @@ def main(argv: list[str] | None = None) -> None:
     model = SpellingModel(out)
     clean = clean_tuning_sentences(args.data)
     scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, clean_weight=args.clean_weight,
-                          members=args.members, official=official, official_weight=args.official_weight)
+                          members=args.members, official=official, official_weight=args.official_weight,
+                          planted=args.planted, planted_weight=args.planted_weight)
     scorer["follow_ratio"] = args.follow_ratio
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")
