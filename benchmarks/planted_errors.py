@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--components", default=None, help="comma-separated components (default: all defaults)")
     parser.add_argument("--show", type=int, default=20, help="print N missed typos")
     args = parser.parse_args(argv)
+    if not (args.data / "text").is_dir():
+        parser.exit(2, f"{parser.prog}: {args.data}: not a shared/data directory (no text/)\n")
     model = load_default()
     sentences = clean_sentences(args.data)
     random.Random(args.seed).shuffle(sentences)
