@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from proofread.finding import apply_findings
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_dated_lines
+from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
 from proofread.model.corrector import SpellingModel, apply_corrections, load_default
-from proofread.text import normalize, split_sentences
+from proofread.text import normalize
 
 #: Texts (and, optionally, the date of each) -> the corrected texts.
 Corrector = Callable[[Sequence[str], Sequence[dt.date] | None], list[str]]
@@ -134,10 +134,7 @@ def clean_slice(n: int, data_dir: Path) -> list[tuple[str, dt.date]]:
     bucket, each with the date its text was written by."""
     import random
 
-    out: list[tuple[str, dt.date]] = []
-    for line, date in held_back_dated_lines(data_dir, EVAL_BUCKET):
-        text = normalize(line).text
-        out += [(text[s:e], date) for s, e in split_sentences(text) if e - s >= 6]
+    out = list(held_back_sentences(data_dir, EVAL_BUCKET))
     if len(out) > n:
         out = [out[i] for i in sorted(random.Random(0).sample(range(len(out)), n))]
     return out

@@ -19,7 +19,6 @@ the rest; and the throughput.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import platform
 import random
 import time
@@ -29,22 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from proofread import Finding, Proofreader
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_dated_lines
+from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
 from proofread.model.corrector import SpellingModel, load_default
 from proofread.model.typos import Typo, TypoMaker, model_char_frequencies
 from proofread.similarity import SIMILAR_SOUND, SOUND
-from proofread.text.normalize import normalize
-from proofread.text.sentences import split_sentences
 
 KIND_NAMES = {SOUND: "same sound", SIMILAR_SOUND: "similar sound"}
-
-
-def clean_sentences(data_dir: Path) -> list[tuple[str, dt.date]]:
-    out = []
-    for line, date in held_back_dated_lines(data_dir, EVAL_BUCKET):
-        text = normalize(line).text
-        out += [(text[a:b], date) for a, b in split_sentences(text) if 10 <= b - a <= 120]
-    return out
 
 
 def corrects(plant: Typo, f: Finding) -> bool:
@@ -79,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.data / "text").is_dir():
         parser.exit(2, f"{parser.prog}: {args.data}: not a shared/data directory (no text/)\n")
     model = load_default()
-    sentences = clean_sentences(args.data)
+    sentences = list(held_back_sentences(args.data, EVAL_BUCKET, min_chars=10, max_chars=120))
     random.Random(args.seed).shuffle(sentences)
     dates = dict(sentences)
     plants = TypoMaker(model_char_frequencies(model.lm)).plant_many((s for s, _ in sentences), args.sentences, args.seed)

@@ -80,20 +80,13 @@ class CharSimilarity:
                     self._add(ch, c, SOUND)
                     inventory.add(c)
         for line in _lines(data_dir / "same_stroke.txt"):
-            group = [c for c in line.split("\t") if len(c) == 1]
-            for a in group:
-                for b in group:
-                    if a != b:
-                        self._add(a, b, SHAPE)
+            self._add_group([c for c in line.split("\t") if len(c) == 1], SHAPE)
         by_sound: dict[str, list[str]] = {}
         for ch in inventory:
             for r in set(map(fuzzy, readings(ch))):
                 by_sound.setdefault(r, []).append(ch)
         for group in by_sound.values():
-            for a in group:
-                for b in group:
-                    if a != b:
-                        self._add(a, b, SIMILAR_SOUND)
+            self._add_group(group, SIMILAR_SOUND)
         # pycorrector's table lists only some characters (not 余, 覆 or 飚): over the common
         # characters, the same main reading also counts as the same sound, a fuzzy-similar one
         # as a similar sound (main readings only: rare readings such as 有 wei would add noise).
@@ -106,10 +99,14 @@ class CharSimilarity:
             by_fuzzy.setdefault(fuzzy(reading), []).extend(group)
         for kind, groups in ((SOUND, by_main), (SIMILAR_SOUND, by_fuzzy)):
             for group in groups.values():
-                for a in group:
-                    for b in group:
-                        if a != b:
-                            self._add(a, b, kind)
+                self._add_group(group, kind)
+
+    def _add_group(self, group: list[str], kind: str) -> None:
+        """Every two characters of ``group`` are alike as ``kind``."""
+        for a in group:
+            for b in group:
+                if a != b:
+                    self._add(a, b, kind)
 
     def _add(self, a: str, b: str, kind: str) -> None:
         # Keep the strongest relation: sound > shape > similar sound.

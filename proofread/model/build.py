@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import normalize, split_sentences
-from .corpus import TUNE_BUCKETS, default_data_dir, held_back_lines
+from ..text import normalize
+from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
 from ..text.chars import is_han
 from .corrector import FEATURES, SpellingModel
 from .lm_build import build_lm
@@ -86,12 +86,7 @@ def write_pair_counts(pairs: list[tuple[str, str]], out: Path) -> int:
 
 def clean_tuning_sentences(data_dir: Path, limit: int = CLEAN_TUNE_SENTENCES) -> list[str]:
     """Sentences of the clean tuning buckets (official registers), in a fixed order."""
-    out = []
-    for line in held_back_lines(data_dir, TUNE_BUCKETS):
-        text = normalize(line).text
-        for start, end in split_sentences(text):
-            if end - start >= 6:
-                out.append(text[start:end])
+    out = [sentence for sentence, _ in held_back_sentences(data_dir, TUNE_BUCKETS)]
     rng = np.random.default_rng(0)
     if len(out) > limit:
         out = [out[i] for i in sorted(rng.choice(len(out), limit, replace=False).tolist())]

@@ -13,6 +13,8 @@ import hashlib
 from pathlib import Path
 from typing import Iterator
 
+from ..text import normalize, split_sentences
+
 EVAL_BUCKET = 0
 # Three buckets (about 36,000 official sentences): the threshold is a 0.4% tail, and one bucket
 # left it resting on two dozen sentences.
@@ -89,16 +91,11 @@ def read_lines(path: Path) -> Iterator[str]:
                 yield line
 
 
-def held_back_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET,
-                    files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[str]:
-    """Lines of the official registers in hash bucket(s) ``which`` (never seen by the model)."""
-    return (line for line, _ in held_back_dated_lines(data_dir, which, files))
-
-
 def held_back_dated_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET,
                           files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[tuple[str, dt.date]]:
-    """``held_back_lines`` with the date each was written by (``line_date``). A file is read
-    once: its held-back lines are kept until its line count, which dates them, is known."""
+    """Lines of the official registers in hash bucket(s) ``which`` (never seen by the model),
+    each with the date it was written by (``line_date``). A file is read once: its held-back
+    lines are kept until its line count, which dates them, is known."""
     which = (which,) if isinstance(which, int) else which
     for name in files:
         kept, count = [], 0
@@ -107,3 +104,14 @@ def held_back_dated_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BU
                 kept.append((count - 1, line))
         for index, line in kept:
             yield line, line_date(name, index, count)
+
+
+def held_back_sentences(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET, min_chars: int = 6,
+                        max_chars: int | None = None) -> Iterator[tuple[str, dt.date]]:
+    """The normalised sentences of ``held_back_dated_lines`` (``min_chars`` to ``max_chars``
+    characters long), each with its line's date."""
+    for line, date in held_back_dated_lines(data_dir, which):
+        text = normalize(line).text
+        for start, end in split_sentences(text):
+            if min_chars <= end - start and (max_chars is None or end - start <= max_chars):
+                yield text[start:end], date

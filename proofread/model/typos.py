@@ -17,6 +17,7 @@ import jieba
 from ..segment import jieba_entries
 from ..similarity import SIMILAR_SOUND, SOUND, fuzzy, main_reading
 from ..text.chars import is_han
+from .ngram import SPECIAL, CharNgramLM
 
 MIN_WORD_FREQ = 100
 
@@ -73,8 +74,6 @@ class TypoMaker:
         return out
 
 
-def model_char_frequencies(lm) -> dict[str, float]:
-    """Each vocabulary character's count in a ``CharNgramLM``'s text."""
-    from .ngram import SPECIAL
-
+def model_char_frequencies(lm: CharNgramLM) -> dict[str, float]:
+    """Each vocabulary character's count in the language model's text."""
     return {c: float(lm.unigram[i + SPECIAL]) for i, c in enumerate(lm.vocab.chars)}
