@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in filter(None, args.drop.split(",")):
         for x in (xe, xc, xh):
             x[:, FEATURES.index(name)] = 0.0
-    pooled_f1: dict[float, list[float]] = {}
+    # Per follow ratio: each measure's value for every seed (means printed at the end).
+    results: dict[float, dict[str, list[float]]] = {}
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         scorer = fit_scorer(xe, ye, xc, yc, args.scorer, min_gain=-2.0, clean_weight=args.clean_weight,
                             seed=seed * args.members, members=args.members,
@@ -117,13 +118,17 @@ def main(argv: list[str] | None = None) -> None:
             changed = sum(a != b for a, b in zip(clean_hold, predict(model_corrector(model), clean_hold, 256)))
             print(f"clean tuning half changed (full decoding): {changed}/{len(clean_hold)} = {changed / len(clean_hold):.2%}")
             fixed = predict(model_corrector(model), [t.text for t in typos_hold], 256)
-            print(f"typos planted in it corrected: {np.mean([f == t.clean for f, t in zip(fixed, typos_hold)]):.1%}")
+            measures = results.setdefault(ratio, {})
+            planted = float(np.mean([f == t.clean for f, t in zip(fixed, typos_hold)]))
+            measures.setdefault("planted typos corrected", []).append(planted)
+            print(f"typos planted in it corrected: {planted:.1%}")
             pooled_rows, pooled_pred = [], []
             for name, rows in held.items():
                 pred = predict(model_corrector(model), [s for s, _ in rows], 256)
                 pooled_rows += rows
                 pooled_pred += pred
                 p, r, f = score(rows, pred)["cor_pyc"]
+                measures.setdefault(name, []).append(f)
                 print(f"  {name:20} {len(rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}")
                 if name == "ecspell_law_train" and args.show:
                     misses = [(s, t, q) for (s, t), q in zip(rows, pred) if q != t][:args.show]
@@ -132,11 +137,13 @@ def main(argv: list[str] | None = None) -> None:
                         got = ",".join(f"{s[i]}->{q[i]}@{i}" for i in range(len(s)) if s[i] != q[i])
                         print(f"    gold {gold} | got {got or '-'} | {s}")
             p, r, f = score(pooled_rows, pooled_pred)["cor_pyc"]
-            pooled_f1.setdefault(ratio, []).append(f)
+            measures.setdefault("pooled", []).append(f)
             print(f"  {'pooled':20} {len(pooled_rows):5} rows  P {p:.3f} R {r:.3f} F1 {f:.3f}  ({time.time() - t0:.0f} s)")
-    for ratio, f1 in pooled_f1.items():
-        print(f"follow ratio {ratio}: pooled F1 over {args.seeds} seed(s): mean {np.mean(f1):.3f}, "
-              f"min {min(f1):.3f}, max {max(f1):.3f}")
+    for ratio, measures in results.items():
+        print(f"follow ratio {ratio}, mean over {args.seeds} seed(s) (min-max):")
+        for name, values in measures.items():
+            unit = ".1%" if name.startswith("planted") else ".3f"
+            print(f"  {name:24} {np.mean(values):{unit}} ({min(values):{unit}}-{max(values):{unit}})")
 
 
 if __name__ == "__main__":
