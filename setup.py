@@ -3,8 +3,9 @@
 The top-level ``dictionaries/`` and ``models/`` folders are copied into the
 wheel as ``proofread/_data/`` so that an installed package finds them.
 """
-from pathlib import Path
+
 import shutil
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py

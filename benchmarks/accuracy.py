@@ -16,14 +16,15 @@ the official registers in ``shared/data/text`` (hash bucket 0, never used in tra
 checked as of when it was written (``proofread.model.corpus.line_date``: an agency name right in
 2015 news is not a false alarm of date-aware rules; ``--undated`` checks them as of today).
 """
+
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from proofread.finding import apply_findings
 from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
@@ -63,7 +64,7 @@ def predict(run: Corrector, texts: Sequence[str], batch: int, dates: Sequence[dt
     """``run`` over ``texts`` (dated ``dates``, if given) in batches of ``batch``."""
     out: list[str] = []
     for b in range(0, len(texts), batch):
-        out += run(texts[b:b + batch], None if dates is None else dates[b:b + batch])
+        out += run(texts[b : b + batch], None if dates is None else dates[b : b + batch])
     return out
 
 
@@ -118,11 +119,17 @@ def evaluate(path: Path, run: Corrector, batch: int) -> None:
     clean = [(s, p) for (s, t), p in zip(rows, predictions) if s == t]
     clean_changed = sum(s != p for s, p in clean)
     chars = sum(len(s) for s, _ in rows)
-    print(f"\n{path.name}: {len(rows)} rows, {len(rows) - len(clean)} with errors, "
-          f"{chars / seconds:,.0f} chars/s wall, {chars / cpu:,.0f} per CPU second")
+    print(
+        f"\n{path.name}: {len(rows)} rows, {len(rows) - len(clean)} with errors, "
+        f"{chars / seconds:,.0f} chars/s wall, {chars / cpu:,.0f} per CPU second"
+    )
     print(f"  {'':18}{'P':>7}{'R':>7}{'F1':>7}")
-    for key, label in (("det_pyc", "detection  pyc"), ("cor_pyc", "correction pyc"),
-                       ("det_strict", "detection  strict"), ("cor_strict", "correction strict")):
+    for key, label in (
+        ("det_pyc", "detection  pyc"),
+        ("cor_pyc", "correction pyc"),
+        ("det_strict", "detection  strict"),
+        ("cor_strict", "correction strict"),
+    ):
         p, r, f = result[key]
         print(f"  {label:18}{p:7.3f}{r:7.3f}{f:7.3f}")
     if clean:
@@ -140,18 +147,21 @@ def clean_slice(n: int, data_dir: Path) -> list[tuple[str, dt.date]]:
     return out
 
 
-def evaluate_clean(sentences: list[str], run: Corrector, batch: int, show: int,
-                   dates: Sequence[dt.date] | None = None) -> None:
+def evaluate_clean(
+    sentences: list[str], run: Corrector, batch: int, show: int, dates: Sequence[dt.date] | None = None
+) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     predictions = predict(run, sentences, batch, dates)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     changed = [(s, p) for s, p in zip(sentences, predictions) if s != p]
     chars = sum(map(len, sentences))
-    print(f"\nheld-back clean official sentences (bucket {EVAL_BUCKET}, sample, "
-          f"{'as of today' if dates is None else 'each as of when it was written'}): "
-          f"{len(changed)}/{len(sentences)} changed "
-          f"= {len(changed) / max(len(sentences), 1):.2%}; {chars / seconds:,.0f} chars/s wall, "
-          f"{chars / cpu:,.0f} per CPU second")
+    print(
+        f"\nheld-back clean official sentences (bucket {EVAL_BUCKET}, sample, "
+        f"{'as of today' if dates is None else 'each as of when it was written'}): "
+        f"{len(changed)}/{len(sentences)} changed "
+        f"= {len(changed) / max(len(sentences), 1):.2%}; {chars / seconds:,.0f} chars/s wall, "
+        f"{chars / cpu:,.0f} per CPU second"
+    )
     for s, p in changed[:show]:
         diff = ", ".join(f"{s[i]}->{p[i]}@{i}" for i in sorted(changed_positions(s, p)) if i < min(len(s), len(p)))
         print(f"  {diff}: {s}")
@@ -160,15 +170,20 @@ def evaluate_clean(sentences: list[str], run: Corrector, batch: int, show: int,
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--system", choices=("model", "pipeline"), default="model",
-                        help="the statistical model alone, or the full Proofreader (default components)")
+    parser.add_argument(
+        "--system",
+        choices=("model", "pipeline"),
+        default="model",
+        help="the statistical model alone, or the full Proofreader (default components)",
+    )
     parser.add_argument("--components", help="comma-separated components for --system pipeline")
     parser.add_argument("--model", type=Path, help="model directory (default: the shipped models/charlm)")
     parser.add_argument("--threshold", type=float, help="model confidence threshold (default: the shipped one)")
     parser.add_argument("--clean", type=int, default=0, help="also measure N held-back clean sentences")
     parser.add_argument("--show", type=int, default=0, help="print up to N changed clean sentences")
-    parser.add_argument("--undated", action="store_true",
-                        help="check the clean sentences as of today, not as of when they were written")
+    parser.add_argument(
+        "--undated", action="store_true", help="check the clean sentences as of today, not as of when they were written"
+    )
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--data", type=Path, default=default_data_dir())
     args = parser.parse_args(argv)

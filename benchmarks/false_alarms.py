@@ -21,6 +21,7 @@ other files whose texts reach the present (laws, …) are checked at today's dat
 lines still count.
 ``--date`` checks every line at one date instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=default_data_dir(), help="the shared data folder (holds text/)")
     ap.add_argument("--limit-chars", type=int, default=None, help="characters to read from each file")
-    ap.add_argument("--date", type=dt.date.fromisoformat, default=None,
-                    help="check every file at this date (default: each file's WRITTEN_BY date, else today)")
+    ap.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="check every file at this date (default: each file's WRITTEN_BY date, else today)",
+    )
     ap.add_argument("--components", default=None, help="comma-separated components (default: dictionary components)")
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--top", type=int, default=15, help="rules to list")
@@ -106,19 +111,30 @@ def main(argv: list[str] | None = None) -> int:
                 by_category[f.category] += 1
                 dated += f.rule in since_rules
                 if len(samples[f.rule]) < args.samples:
-                    samples[f.rule].append(f"[{name}] {line[max(0, f.start - 25):f.end + 25]}  →  {f.original}→{'|'.join(f.suggestions) or '—'}")
+                    samples[f.rule].append(
+                        f"[{name}] {line[max(0, f.start - 25) : f.end + 25]}  →  "
+                        f"{f.original}→{'|'.join(f.suggestions) or '—'}"
+                    )
         per_file[name] = (n_chars, n_found)
         chars += n_chars
         found += n_found
         when = f"{dates[0]}…{dates[-1]}" if dates and dates[0] != dates[-1] else str(dates[0] if dates else "")
-        print(f"{name:32s} {when:22s} {n_chars:>11,} chars {n_found:>6} findings {per_10k(n_found, n_chars):7.3f} /10k", flush=True)
+        print(
+            f"{name:32s} {when:22s} {n_chars:>11,} chars {n_found:>6} findings {per_10k(n_found, n_chars):7.3f} /10k",
+            flush=True,
+        )
 
     print()
-    print(f"machine: {platform.node()} ({platform.machine()}, Python {platform.python_version()}); "
-          f"date: {args.date or 'per file (WRITTEN_BY), else today'}")
+    print(
+        f"machine: {platform.node()} ({platform.machine()}, Python {platform.python_version()}); "
+        f"date: {args.date or 'per file (WRITTEN_BY), else today'}"
+    )
     print(f"components: {', '.join(components)}")
     print(f"total: {chars:,} chars, {found} findings, {per_10k(found, chars):.3f} per 10k chars")
-    print(f"without date-dependent rules (since): {found - dated} findings, {per_10k(found - dated, chars):.3f} per 10k chars")
+    print(
+        f"without date-dependent rules (since): {found - dated} findings, "
+        f"{per_10k(found - dated, chars):.3f} per 10k chars"
+    )
     print(f"throughput: {chars / check_s:,.0f} chars/s ({check_s:.1f} s checking, {load_s:.1f} s loading)")
     print("by category: " + ", ".join(f"{c} {n} ({per_10k(n, chars):.3f})" for c, n in by_category.most_common()))
     print(f"\ntop {args.top} rules:")
@@ -127,12 +143,25 @@ def main(argv: list[str] | None = None) -> int:
         for s in samples[rule]:
             print(f"          {s}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "date": str(args.date or "per file"), "components": components, "chars": chars, "findings": found,
-            "per_10k": per_10k(found, chars), "per_10k_without_since": per_10k(found - dated, chars),
-            "chars_per_s": chars / check_s, "per_file": per_file, "by_category": dict(by_category),
-            "by_rule": dict(by_rule),
-        }, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": str(args.date or "per file"),
+                    "components": components,
+                    "chars": chars,
+                    "findings": found,
+                    "per_10k": per_10k(found, chars),
+                    "per_10k_without_since": per_10k(found - dated, chars),
+                    "chars_per_s": chars / check_s,
+                    "per_file": per_file,
+                    "by_category": dict(by_category),
+                    "by_rule": dict(by_rule),
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

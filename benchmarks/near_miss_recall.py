@@ -6,6 +6,7 @@ Nothing here is tuned on: the substitutions are drawn at random with a fixed see
 
     python benchmarks/near_miss_recall.py [--seed 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,13 @@ def formulation_recall(proofreader: Proofreader, rng: random.Random) -> tuple[in
     total = hit = 0
     for _, rule in iter_rules(load_shipped(), "canonical"):
         form = rule.forms[0]
-        positions = [i for i, c in enumerate(form)
-                     if is_han(c) and c not in NUMERALS and similarity.similar(c)]
+        positions = [i for i, c in enumerate(form) if is_han(c) and c not in NUMERALS and similarity.similar(c)]
         for _ in range(3 if positions else 0):
             i = rng.choice(positions)
             c = rng.choice(sorted(similarity.similar(form[i])))
             if c in NUMERALS:
                 continue
-            variant = form[:i] + c + form[i + 1:]
+            variant = form[:i] + c + form[i + 1 :]
             total += 1
             hit += any(f.rule == rule.id for f in proofreader.check(f"我们要认真学习{variant}，抓好落实。"))
     return hit, total
@@ -49,7 +49,7 @@ def idiom_recall(proofreader: Proofreader, rng: random.Random, sample: int = 400
         options = sorted(c for c, kind in similarity.similar(idiom[i]).items() if kind == SOUND)
         if not options:
             continue
-        variant = idiom[:i] + rng.choice(options) + idiom[i + 1:]
+        variant = idiom[:i] + rng.choice(options) + idiom[i + 1 :]
         if variant in lexicon.idioms:
             continue
         total += 1

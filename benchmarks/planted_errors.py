@@ -16,6 +16,7 @@ Prints the share of planted typos detected (a finding covers the character) and 
 with a finding elsewhere (a false alarm or a real error of the source); why the model missed
 the rest; and the throughput.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ KIND_NAMES = {SOUND: "same sound", SIMILAR_SOUND: "similar sound"}
 
 
 def corrects(plant: Typo, f: Finding) -> bool:
-    return bool(f.suggestions) and plant.text[:f.start] + f.suggestions[0] + plant.text[f.end:] == plant.clean
+    return bool(f.suggestions) and plant.text[: f.start] + f.suggestions[0] + plant.text[f.end :] == plant.clean
 
 
 def miss_reason(model: SpellingModel, plant: Typo) -> str:
@@ -71,7 +72,9 @@ def main(argv: list[str] | None = None) -> None:
     sentences = list(held_back_sentences(args.data, EVAL_BUCKET, min_chars=10, max_chars=120))
     random.Random(args.seed).shuffle(sentences)
     dates = dict(sentences)
-    plants = TypoMaker(model_char_frequencies(model.lm)).plant_many((s for s, _ in sentences), args.sentences, args.seed)
+    plants = TypoMaker(model_char_frequencies(model.lm)).plant_many(
+        (s for s, _ in sentences), args.sentences, args.seed
+    )
     proofreader = Proofreader(components=args.components.split(",") if args.components else None)
     t0 = time.perf_counter()
     results = list(proofreader.pipe([(p.text, dates[p.clean]) for p in plants], batch_size=64))
@@ -89,20 +92,24 @@ def main(argv: list[str] | None = None) -> None:
         if not here:
             missed.append(plant)
     chars = sum(len(p.text) for p in plants)
-    print(f"{len(plants)} planted typos in held-back official sentences ({chars:,} chars, seed {args.seed}); "
-          f"{platform.processor() or platform.machine()}, {chars / seconds:,.0f} chars/s")
+    print(
+        f"{len(plants)} planted typos in held-back official sentences ({chars:,} chars, seed {args.seed}); "
+        f"{platform.processor() or platform.machine()}, {chars / seconds:,.0f} chars/s"
+    )
     for key in ("all", *KIND_NAMES.values()):
         if total[key]:
-            print(f"  {key:14} {total[key]:5}  detected {detected[key] / total[key]:.1%}  "
-                  f"corrected {corrected[key] / total[key]:.1%}")
+            print(
+                f"  {key:14} {total[key]:5}  detected {detected[key] / total[key]:.1%}  "
+                f"corrected {corrected[key] / total[key]:.1%}"
+            )
     print(f"  sentences with a finding elsewhere: {elsewhere / len(plants):.2%}")
     reasons = Counter(miss_reason(model, p) for p in missed)
     print("missed, by the model's view of the right fix:")
     for reason, count in reasons.most_common():
         print(f"  {reason:52} {count:4}")
-    for p in missed[:args.show]:
+    for p in missed[: args.show]:
         a = p.position
-        print(f"  {p.text[max(0, a - 10):a]}[{p.text[a]}→{p.clean[a]}]{p.text[a + 1:a + 11]}")
+        print(f"  {p.text[max(0, a - 10) : a]}[{p.text[a]}→{p.clean[a]}]{p.text[a + 1 : a + 11]}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ document per line) and on every file in ``examples/``, all at one fixed date. Ea
 ``python -m proofread.cli`` with the tree as working directory, so it imports its own package
 (checked). Prints the documents and findings compared and exits 1 at the first difference.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,24 @@ def extract(rev: str, into: Path) -> Path:
 
 def check(tree: Path, args: list[str]) -> str:
     """``proofread check`` of ``tree`` on ``args``; its stdout."""
-    done = subprocess.run([sys.executable, "-m", "proofread.cli", "check", "--format", "jsonl", "--date", DATE,
-                           "--fail-on", "never", *args], cwd=tree, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "proofread.cli",
+            "check",
+            "--format",
+            "jsonl",
+            "--date",
+            DATE,
+            "--fail-on",
+            "never",
+            *args,
+        ],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"{tree}: proofread check exited {done.returncode}: {done.stderr.strip()[-500:]}")
     return done.stdout
@@ -49,8 +66,11 @@ def check(tree: Path, args: list[str]) -> str:
 
 def imported_from(tree: Path) -> Path:
     code = "import proofread, pathlib; print(pathlib.Path(proofread.__file__).resolve().parent.parent)"
-    return Path(subprocess.run([sys.executable, "-c", code], cwd=tree, check=True, capture_output=True,
-                               text=True).stdout.strip())
+    return Path(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=tree, check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
 
 
 def compare(name: str, base: str, head: str) -> int:

@@ -16,6 +16,7 @@ errors); a rerun on the unchanged archive; and a scan killed with SIGKILL part-w
 and run again (time of the resumed run, and whether its findings equal those of the
 uninterrupted scan exactly).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,10 +36,25 @@ from pathlib import Path
 from proofread.dictionaries import load_shipped
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-CORPUS = ("gwr_1954_2018_ljtyduyu", "gwr_2008_2022_liuzeyi", "govcn_policy_2019", "peoples_daily_1998",
-          "msra_news", "thucnews_cnews1000", "laws_lawrefbook")
-SITES = ("市人民政府", "市发展和改革委员会", "市教育局", "市生态环境局", "市卫生健康委员会", "市城市管理局",
-         "县人民政府", "区融媒体中心")
+CORPUS = (
+    "gwr_1954_2018_ljtyduyu",
+    "gwr_2008_2022_liuzeyi",
+    "govcn_policy_2019",
+    "peoples_daily_1998",
+    "msra_news",
+    "thucnews_cnews1000",
+    "laws_lawrefbook",
+)
+SITES = (
+    "市人民政府",
+    "市发展和改革委员会",
+    "市教育局",
+    "市生态环境局",
+    "市卫生健康委员会",
+    "市城市管理局",
+    "县人民政府",
+    "区融媒体中心",
+)
 BODY_CHARS = 1500
 
 
@@ -78,18 +94,24 @@ def injectable_rules() -> list[tuple[str, str, str, object]]:
 
 def site_chrome(site: str, n: int) -> tuple[str, str]:
     """Header/menu/breadcrumb and sidebar/footer markup of one site (identical on each of its pages)."""
-    menu = "".join(f"<li><a href='/{i}/'>{escape(m)}</a></li>" for i, m in enumerate(
-        ("首页", "政务公开", "政务服务", "互动交流", "走进" + site[:2], "专题专栏", "数据开放")))
-    head = (f"<div class='header'><div class='logo'>某某{escape(site)}门户网站</div>"
-            "<div class='search'><input type='text' value='请输入关键词'><button>搜索</button></div>"
-            f"<ul class='nav-menu'>{menu}</ul></div>"
-            "<div class='breadcrumb'>当前位置：<a href='/'>首页</a> &gt; <a href='/1/'>政务公开</a> &gt; 工作动态</div>")
+    menu = "".join(
+        f"<li><a href='/{i}/'>{escape(m)}</a></li>"
+        for i, m in enumerate(("首页", "政务公开", "政务服务", "互动交流", "走进" + site[:2], "专题专栏", "数据开放"))
+    )
+    head = (
+        f"<div class='header'><div class='logo'>某某{escape(site)}门户网站</div>"
+        "<div class='search'><input type='text' value='请输入关键词'><button>搜索</button></div>"
+        f"<ul class='nav-menu'>{menu}</ul></div>"
+        "<div class='breadcrumb'>当前位置：<a href='/'>首页</a> &gt; <a href='/1/'>政务公开</a> &gt; 工作动态</div>"
+    )
     related = "".join(f"<li><a href='/r{i}.html'>关于做好第{i}批重点项目申报工作的通知</a></li>" for i in range(1, 6))
-    foot = (f"<div class='sidebar'><h3>相关链接</h3><ul>{related}</ul></div>"
-            f"<div class='footer'><p>主办：某某{escape(site)}办公室　承办：某某市大数据中心</p>"
-            f"<p>版权所有：某某{escape(site)}　网站标识码：{3300000000 + n}　备案号：某ICP备{10000000 + n}号</p>"
-            "<p>地址：某某市人民路一号　邮编：310000　联系电话：0571-12345678</p>"
-            "<p>为确保最佳浏览效果，建议使用谷歌、火狐或360浏览器极速模式浏览本网站。</p></div>")
+    foot = (
+        f"<div class='sidebar'><h3>相关链接</h3><ul>{related}</ul></div>"
+        f"<div class='footer'><p>主办：某某{escape(site)}办公室　承办：某某市大数据中心</p>"
+        f"<p>版权所有：某某{escape(site)}　网站标识码：{3300000000 + n}　备案号：某ICP备{10000000 + n}号</p>"
+        "<p>地址：某某市人民路一号　邮编：310000　联系电话：0571-12345678</p>"
+        "<p>为确保最佳浏览效果，建议使用谷歌、火狐或360浏览器极速模式浏览本网站。</p></div>"
+    )
     return head, foot
 
 
@@ -133,16 +155,19 @@ def generate(root: Path, n_articles: int, data: Path, seed: int = 0) -> tuple[li
             offset += len(para) + 1
         rel = f"{SITES[s]}/{date[:4]}/{i:05d}.html"
         for p, at, form, rule_id in errors:
-            injected.append({"path": rel, "start": starts[p] + at, "end": starts[p] + at + len(form),
-                             "form": form, "rule": rule_id})
+            injected.append(
+                {"path": rel, "start": starts[p] + at, "end": starts[p] + at + len(form), "form": form, "rule": rule_id}
+            )
         body = "".join(f"<p style='text-indent:2em'>{escape(para)}</p>" for para in paragraphs)
-        page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}_某某{escape(SITES[s])}</title>"
-                f"<meta name='ArticleTitle' content='{escape(title)}'><meta name='PubDate' content='{date} 10:00'>"
-                "<link rel='stylesheet' href='/css/main.css'><script src='/js/jquery.js'></script></head><body>"
-                f"{head}<div class='main-wrap'><div class='article'><h1>{escape(title)}</h1>"
-                f"<div class='info'>发布时间：{date}　来源：某某{escape(SITES[s])}　【字体：大 中 小】</div>"
-                f"<div class='TRS_Editor'>{body}</div><div class='share'>分享到：微信 微博 QQ空间</div>"
-                f"<div class='print'><a>打印本页</a> <a>关闭窗口</a></div></div>{foot}</div></body></html>")
+        page = (
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}_某某{escape(SITES[s])}</title>"
+            f"<meta name='ArticleTitle' content='{escape(title)}'><meta name='PubDate' content='{date} 10:00'>"
+            "<link rel='stylesheet' href='/css/main.css'><script src='/js/jquery.js'></script></head><body>"
+            f"{head}<div class='main-wrap'><div class='article'><h1>{escape(title)}</h1>"
+            f"<div class='info'>发布时间：{date}　来源：某某{escape(SITES[s])}　【字体：大 中 小】</div>"
+            f"<div class='TRS_Editor'>{body}</div><div class='share'>分享到：微信 微博 QQ空间</div>"
+            f"<div class='print'><a>打印本页</a> <a>关闭窗口</a></div></div>{foot}</div></body></html>"
+        )
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
@@ -157,8 +182,21 @@ def generate(root: Path, n_articles: int, data: Path, seed: int = 0) -> tuple[li
 
 def run_scan(archive: Path, out: Path, workers: int, components: str | None, kill_after: int | None = None) -> dict:
     """One ``proofread scan`` process; with ``kill_after``, SIGKILL it once that many articles are done."""
-    command = [sys.executable, "-m", "proofread.cli", "scan", str(archive), "--out", str(out),
-               "--workers", str(workers), "--progress", "never", "--fail-on", "never"]
+    command = [
+        sys.executable,
+        "-m",
+        "proofread.cli",
+        "scan",
+        str(archive),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+        "--progress",
+        "never",
+        "--fail-on",
+        "never",
+    ]
     if components:
         command += ["--components", components]
     started = time.perf_counter()
@@ -194,8 +232,12 @@ def done_count(out: Path) -> int:
 def findings(out: Path) -> list[tuple]:
     db = sqlite3.connect(out / "scan.sqlite")
     try:
-        return sorted(db.execute('SELECT a.path, f.start, f."end", f.original, f.suggestions, f.rule, f.severity '
-                                 "FROM findings f JOIN articles a ON a.id = f.article").fetchall())
+        return sorted(
+            db.execute(
+                'SELECT a.path, f.start, f."end", f.original, f.suggestions, f.rule, f.severity '
+                "FROM findings f JOIN articles a ON a.id = f.article"
+            ).fetchall()
+        )
     finally:
         db.close()
 
@@ -205,10 +247,10 @@ def recall(found: list[tuple], injected: list[dict]) -> tuple[float, int, list[d
     by_path: dict[str, list[tuple[int, int]]] = {}
     for path, start, end, *_ in found:
         by_path.setdefault(path, []).append((start, end))
-    missed = [e for e in injected
-              if not any(s < e["end"] and e["start"] < t for s, t in by_path.get(e["path"], ()))]
-    hit_spans = {(e["path"], s, t) for e in injected for s, t in by_path.get(e["path"], ())
-                 if s < e["end"] and e["start"] < t}
+    missed = [e for e in injected if not any(s < e["end"] and e["start"] < t for s, t in by_path.get(e["path"], ()))]
+    hit_spans = {
+        (e["path"], s, t) for e in injected for s, t in by_path.get(e["path"], ()) if s < e["end"] and e["start"] < t
+    }
     elsewhere = sum(1 for path, start, end, *_ in found if (path, start, end) not in hit_spans)
     return 1 - len(missed) / max(1, len(injected)), elsewhere, missed
 
@@ -229,14 +271,21 @@ def main(argv: list[str] | None = None) -> None:
         archive = base / "archive"
         t0 = time.perf_counter()
         injected, chars = generate(archive, args.articles, args.data)
-        print(f"generated {args.articles:,} articles ({chars:,} checked chars, {len(injected)} injected errors) "
-              f"in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
-              flush=True)
+        print(
+            f"generated {args.articles:,} articles ({chars:,} checked chars, {len(injected)} injected errors) "
+            f"in {time.perf_counter() - t0:.1f} s; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+            flush=True,
+        )
         from proofread.checkers import default_components
 
         components = args.components.split(",") if args.components else default_components()
-        figures: dict = {"articles": args.articles, "chars": chars, "injected": len(injected), "runs": [],
-                         "components": components}
+        figures: dict = {
+            "articles": args.articles,
+            "chars": chars,
+            "injected": len(injected),
+            "runs": [],
+            "components": components,
+        }
         print(f"components: {', '.join(components)}", flush=True)
         reference = None
         for workers in args.workers:
@@ -245,17 +294,27 @@ def main(argv: list[str] | None = None) -> None:
             found = findings(out)
             rec, elsewhere, missed = recall(found, injected)
             reference = reference or found
-            row = {"workers": workers, "seconds": round(r["seconds"], 1),
-                   "articles_per_s": round(args.articles / r["seconds"], 1), "chars_per_s": round(chars / r["seconds"]),
-                   "peak_rss_mb": round(r["peak_rss_mb"]), "recall": round(rec, 4), "findings": len(found),
-                   "findings_elsewhere": elsewhere, "same_as_first": found == reference,
-                   "load_avg": round(os.getloadavg()[0], 2)}
+            row = {
+                "workers": workers,
+                "seconds": round(r["seconds"], 1),
+                "articles_per_s": round(args.articles / r["seconds"], 1),
+                "chars_per_s": round(chars / r["seconds"]),
+                "peak_rss_mb": round(r["peak_rss_mb"]),
+                "recall": round(rec, 4),
+                "findings": len(found),
+                "findings_elsewhere": elsewhere,
+                "same_as_first": found == reference,
+                "load_avg": round(os.getloadavg()[0], 2),
+            }
             figures["runs"].append(row)
-            print(f"workers={workers}: {r['seconds']:.1f} s, {row['articles_per_s']:,} articles/s, "
-                  f"{row['chars_per_s']:,} chars/s, peak RSS {row['peak_rss_mb']} MB (largest process), "
-                  f"recall {rec:.2%} ({len(injected) - len(missed)}/{len(injected)}), {len(found)} findings "
-                  f"({elsewhere} not at injected errors), same findings as first run: {row['same_as_first']}, "
-                  f"load {row['load_avg']}", flush=True)
+            print(
+                f"workers={workers}: {r['seconds']:.1f} s, {row['articles_per_s']:,} articles/s, "
+                f"{row['chars_per_s']:,} chars/s, peak RSS {row['peak_rss_mb']} MB (largest process), "
+                f"recall {rec:.2%} ({len(injected) - len(missed)}/{len(injected)}), {len(found)} findings "
+                f"({elsewhere} not at injected errors), same findings as first run: {row['same_as_first']}, "
+                f"load {row['load_avg']}",
+                flush=True,
+            )
             for e in missed[:10]:
                 print(f"   missed: {e}")
         if args.no_resume:
@@ -271,12 +330,19 @@ def main(argv: list[str] | None = None) -> None:
         killed = run_scan(archive, out, workers, args.components, kill_after=args.articles * 2 // 5)
         resumed = run_scan(archive, out, workers, args.components)
         same = findings(out) == reference
-        figures["resume"] = {"killed_at_done": killed["killed_at"], "killed_after_s": round(killed["seconds"], 1),
-                             "resumed_s": round(resumed["seconds"], 1), "findings_identical": same,
-                             "resumed_line": resumed["stderr"].splitlines()[0]}
-        print(f"kill -9 after {killed['seconds']:.1f} s with {killed['killed_at']:,} articles done; resumed run "
-              f"{resumed['seconds']:.1f} s ({resumed['stderr'].splitlines()[0]}); findings identical to an "
-              f"uninterrupted run: {same}", flush=True)
+        figures["resume"] = {
+            "killed_at_done": killed["killed_at"],
+            "killed_after_s": round(killed["seconds"], 1),
+            "resumed_s": round(resumed["seconds"], 1),
+            "findings_identical": same,
+            "resumed_line": resumed["stderr"].splitlines()[0],
+        }
+        print(
+            f"kill -9 after {killed['seconds']:.1f} s with {killed['killed_at']:,} articles done; resumed run "
+            f"{resumed['seconds']:.1f} s ({resumed['stderr'].splitlines()[0]}); findings identical to an "
+            f"uninterrupted run: {same}",
+            flush=True,
+        )
         _save(args.json, figures)
 
 

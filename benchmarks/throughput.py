@@ -17,6 +17,7 @@ official-style text: the held-back 1% of the government and state-media lines of
 ``shared/data/text`` (never used for training), grouped into documents of about
 eight sentences and repeated as needed to reach the requested size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,13 @@ from proofread.model.corpus import default_data_dir
 from proofread.model.neural.data import char_vocab, iter_clean_lines
 
 CORPUS_FILES = (
-    "gwr_1954_2018_ljtyduyu.txt.gz", "gwr_2008_2022_liuzeyi.txt.gz", "govcn_policy_2019.txt.gz",
-    "cpc19_report.txt.gz", "cpc20_report.txt.gz", "laws_lawrefbook.txt.gz", "xwlb_chinadata.txt.gz",
+    "gwr_1954_2018_ljtyduyu.txt.gz",
+    "gwr_2008_2022_liuzeyi.txt.gz",
+    "govcn_policy_2019.txt.gz",
+    "cpc19_report.txt.gz",
+    "cpc20_report.txt.gz",
+    "laws_lawrefbook.txt.gz",
+    "xwlb_chinadata.txt.gz",
 )
 BERT_BASE_CHINESE_VOCAB = 21128
 
@@ -60,7 +66,7 @@ def documents(sentences: list[str], n_chars: int, seed: int = 0) -> list[str]:
         order = sentences[:]
         rng.shuffle(order)
         for i in range(0, len(order), 8):
-            doc = "".join(s if s[-1] in "。！？；" else s + "。" for s in order[i:i + 8])
+            doc = "".join(s if s[-1] in "。！？；" else s + "。" for s in order[i : i + 8])
             docs.append(doc)
             total += len(doc)
             if total >= n_chars:
@@ -78,10 +84,19 @@ def measure(name: str, make, docs: list[str], batch_size: int) -> dict:
     t0 = time.perf_counter()
     findings = sum(len(f) for f in proofreader.pipe(docs, batch_size=batch_size))
     seconds = time.perf_counter() - t0
-    row = {"path": name, "chars": chars, "seconds": round(seconds, 2), "chars_per_s": round(chars / seconds, 1),
-           "findings": findings, "load_s": round(load_s, 2)}
-    print(f"{name:<28} {chars:>10,} chars {seconds:>9.2f} s {chars / seconds:>12,.0f} chars/s "
-          f"{findings:>7} findings (load {load_s:.1f} s)", flush=True)
+    row = {
+        "path": name,
+        "chars": chars,
+        "seconds": round(seconds, 2),
+        "chars_per_s": round(chars / seconds, 1),
+        "findings": findings,
+        "load_s": round(load_s, 2),
+    }
+    print(
+        f"{name:<28} {chars:>10,} chars {seconds:>9.2f} s {chars / seconds:>12,.0f} chars/s "
+        f"{findings:>7} findings (load {load_s:.1f} s)",
+        flush=True,
+    )
     return row
 
 
@@ -109,8 +124,13 @@ def machine(threads: int) -> dict:
             cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "torch_threads": threads, "python": platform.python_version(),
-            "torch": torch.__version__}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "torch_threads": threads,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,39 +149,55 @@ def main(argv: list[str] | None = None) -> None:
 
     info = machine(args.threads)
     print("machine:", json.dumps(info, ensure_ascii=False))
-    print(f"settings: batch_size={args.batch_size} chars={args.chars} model_chars={args.model_chars} "
-          f"baseline_chars={args.baseline_chars}", flush=True)
+    print(
+        f"settings: batch_size={args.batch_size} chars={args.chars} model_chars={args.model_chars} "
+        f"baseline_chars={args.baseline_chars}",
+        flush=True,
+    )
     sentences = held_back_sentences(args.data)
     curated = [n for n in default_components() if not REGISTRY[n].learned]
     print(f"corpus: {len(sentences)} held-back sentences; dictionary path = {curated}", flush=True)
     rows: list[dict] = []
     if "dictionary" not in args.skip:
-        rows.append(measure("dictionary path", lambda: Proofreader(components=curated),
-                            documents(sentences, args.chars), args.batch_size))
+        rows.append(
+            measure(
+                "dictionary path",
+                lambda: Proofreader(components=curated),
+                documents(sentences, args.chars),
+                args.batch_size,
+            )
+        )
     default_row = None
     if "default" not in args.skip:
         if "spelling_model" in REGISTRY and "spelling_model" in default_components():
             try:
-                default_row = measure("default path", Proofreader, documents(sentences, args.model_chars),
-                                      args.batch_size)
+                default_row = measure(
+                    "default path", Proofreader, documents(sentences, args.model_chars), args.batch_size
+                )
                 rows.append(default_row)
             except Exception as e:  # e.g. the model is not built in this checkout: time the rest
                 print(f"default path: FAILED ({type(e).__name__}: {e})")
         else:
             print("default path: skipped (no spelling_model checker in the default pipeline yet)")
     if args.neural:
-        rows.append(measure(f"neural {args.neural.name}",
-                            lambda: Proofreader(components=curated + ["hf_model"],
-                                                options={"hf_model": str(args.neural)}),
-                            documents(sentences, args.model_chars), args.batch_size))
+        rows.append(
+            measure(
+                f"neural {args.neural.name}",
+                lambda: Proofreader(components=curated + ["hf_model"], options={"hf_model": str(args.neural)}),
+                documents(sentences, args.model_chars),
+                args.batch_size,
+            )
+        )
     baseline_row = None
     if "baseline" not in args.skip:
         with tempfile.TemporaryDirectory(prefix="bert-base-random-") as tmp:
             save_baseline(Path(tmp), args.data)
-            baseline_row = measure("baseline bert-base (random)",
-                                   lambda: Proofreader(components=curated + ["hf_model"],
-                                                       options={"hf_model": tmp, "hf_scoring": "all"}),
-                                   documents(sentences, args.baseline_chars), args.batch_size)
+            baseline_row = measure(
+                "baseline bert-base (random)",
+                lambda: Proofreader(components=curated + ["hf_model"], options={"hf_model": tmp, "hf_scoring": "all"}),
+                documents(sentences, args.baseline_chars),
+                args.batch_size,
+            )
             rows.append(baseline_row)
     result = {"machine": info, "rows": rows}
     if default_row and baseline_row:

@@ -1,4 +1,5 @@
 """proofread: proofreading of Chinese official text."""
+
 from .dictionaries import DictionaryError
 from .finding import Finding, Severity, apply_findings
 from .pipeline import Proofreader

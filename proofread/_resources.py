@@ -1,4 +1,5 @@
 """Where shipped data lives: inside the installed package, or at the top of a checkout."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,12 +6,13 @@ that holds more than the finding is split at the finding's edges (only plain run
 and formatting; a run with fields, drawings or breaks is commented whole rather than
 rewritten).
 """
+
 from __future__ import annotations
 
 import copy
 from bisect import bisect_right
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .finding import Finding
 from .text.extract import InputError, docx_paragraphs, first_line, open_docx

@@ -1,4 +1,5 @@
 """The ``proofread`` command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,13 +7,13 @@ import datetime as dt
 import io
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from . import __version__
 from .dictionaries import DictionaryError
 from .finding import Severity
-from .output import FORMATS, CheckedDocument, WRITERS
+from .output import FORMATS, WRITERS, CheckedDocument
 from .scan import command as scan_command
 from .text.extract import DOCX_SUFFIXES, InputError, decode, read_document
 
@@ -46,16 +47,32 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--lines", action="store_true", help="every input line is its own document")
     check.add_argument("--date", type=_date, help="document date YYYY-MM-DD for date-aware rules (default: today)")
-    check.add_argument("--min-severity", type=_severity, default=Severity.INFO, metavar="LEVEL",
-                       help="report findings at or above LEVEL: info, warning, error (default: info)")
-    check.add_argument("--fail-on", default="error", choices=("error", "warning", "info", "never"),
-                       help="exit 1 when a finding at or above this severity is reported (default: error)")
+    check.add_argument(
+        "--min-severity",
+        type=_severity,
+        default=Severity.INFO,
+        metavar="LEVEL",
+        help="report findings at or above LEVEL: info, warning, error (default: info)",
+    )
+    check.add_argument(
+        "--fail-on",
+        default="error",
+        choices=("error", "warning", "info", "never"),
+        help="exit 1 when a finding at or above this severity is reported (default: error)",
+    )
     add_pipeline_arguments(check)
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                       help="colour the text format (default: on a terminal only)")
-    check.add_argument("--annotate", type=Path, metavar="DIR",
-                       help="also write each .docx input to DIR as NAME.proofread.docx with a Word comment on every "
-                            "finding")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text format (default: on a terminal only)",
+    )
+    check.add_argument(
+        "--annotate",
+        type=Path,
+        metavar="DIR",
+        help="also write each .docx input to DIR as NAME.proofread.docx with a Word comment on every finding",
+    )
     check.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     scan_command.add_parser(sub)
     return parser
@@ -63,23 +80,52 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
     """Dictionary and model options, shared by ``check`` and ``scan``."""
-    parser.add_argument("--dict", dest="dicts", action="append", default=[], metavar="PATH",
-                        help="extra dictionary file (TSV; repeatable)")
-    parser.add_argument("--model", default="default", metavar="default|none|DIR",
-                        help="statistical spelling model: the shipped one, none, or a folder built by "
-                             "`python -m proofread.model.build` (default: default)")
-    parser.add_argument("--model-threshold", type=float, metavar="P",
-                        help="confidence a model correction needs (default: tuned into the model)")
-    parser.add_argument("--model-follow-ratio", type=float, metavar="F",
-                        help="factor on that threshold for further corrections in a sentence that already has one "
-                             "(default: tuned into the model; 1: every correction needs the full threshold)")
-    parser.add_argument("--hf-model", metavar="DIR",
-                        help="also use a local Hugging Face BertForMaskedLM CSC model (e.g. macbert4csc)")
-    parser.add_argument("--hf-threshold", type=float, default=0.5, metavar="P",
-                        help="confidence an --hf-model correction needs (default: 0.5)")
-    parser.add_argument("--hf-device", default="cpu", metavar="DEVICE", help="torch device for --hf-model (default: cpu)")
-    parser.add_argument("--punctuation", action="store_true",
-                        help="also check punctuation: half-width marks between Chinese characters, marks typed twice")
+    parser.add_argument(
+        "--dict",
+        dest="dicts",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra dictionary file (TSV; repeatable)",
+    )
+    parser.add_argument(
+        "--model",
+        default="default",
+        metavar="default|none|DIR",
+        help="statistical spelling model: the shipped one, none, or a folder built by "
+        "`python -m proofread.model.build` (default: default)",
+    )
+    parser.add_argument(
+        "--model-threshold",
+        type=float,
+        metavar="P",
+        help="confidence a model correction needs (default: tuned into the model)",
+    )
+    parser.add_argument(
+        "--model-follow-ratio",
+        type=float,
+        metavar="F",
+        help="factor on that threshold for further corrections in a sentence that already has one "
+        "(default: tuned into the model; 1: every correction needs the full threshold)",
+    )
+    parser.add_argument(
+        "--hf-model", metavar="DIR", help="also use a local Hugging Face BertForMaskedLM CSC model (e.g. macbert4csc)"
+    )
+    parser.add_argument(
+        "--hf-threshold",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="confidence an --hf-model correction needs (default: 0.5)",
+    )
+    parser.add_argument(
+        "--hf-device", default="cpu", metavar="DEVICE", help="torch device for --hf-model (default: cpu)"
+    )
+    parser.add_argument(
+        "--punctuation",
+        action="store_true",
+        help="also check punctuation: half-width marks between Chinese characters, marks typed twice",
+    )
 
 
 def pipeline_options(args: argparse.Namespace) -> dict:

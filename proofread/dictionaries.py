@@ -20,13 +20,14 @@ ending right before / starting right after the match), ``not_before``/``not_afte
 the term stands in quotation marks). User dictionaries need only ``match``.
 Any error stops loading with ``file:line: reason``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .finding import Severity
 
@@ -34,8 +35,22 @@ KINDS = ("rules", "protected", "canonical")
 ACTIONS = ("replace", "flag", "quote")
 BOUNDARIES = ("word", "char")
 KNOWN_COLUMNS = {
-    "id", "match", "suggest", "category", "severity", "message", "source", "bad", "good",
-    "before", "after", "not_before", "not_after", "since", "boundary", "action",
+    "id",
+    "match",
+    "suggest",
+    "category",
+    "severity",
+    "message",
+    "source",
+    "bad",
+    "good",
+    "before",
+    "after",
+    "not_before",
+    "not_after",
+    "since",
+    "boundary",
+    "action",
 }
 # Columns every shipped (strict) dictionary must fill for each entry.
 STRICT_RULE_COLUMNS = ("id", "match", "category", "severity", "message", "source", "bad", "good")
@@ -134,7 +149,9 @@ def parse_dictionary(text: str, path: Path, *, strict: bool = False) -> Dictiona
         seen[entry.id] = lineno
         entries.append(entry)
     if columns is None:
-        raise DictionaryError(f"{path}:1: no header row (a tab-separated line of column names, e.g. 'match<TAB>suggest')")
+        raise DictionaryError(
+            f"{path}:1: no header row (a tab-separated line of column names, e.g. 'match<TAB>suggest')"
+        )
     return Dictionary(path, header.get("kind", "rules"), header, tuple(entries))
 
 

@@ -1,9 +1,10 @@
 """The one result type of every checker, and helpers that work on findings."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
-from typing import Iterable
 
 
 class Severity(IntEnum):
@@ -14,7 +15,7 @@ class Severity(IntEnum):
     ERROR = 3  # the notice's "严重表述错误" class
 
     @classmethod
-    def parse(cls, value: "str | Severity") -> "Severity":
+    def parse(cls, value: str | Severity) -> Severity:
         if isinstance(value, Severity):
             return value
         try:
@@ -33,13 +34,13 @@ class Severity(IntEnum):
 
 #: Categories used by the shipped checkers; user dictionaries may add their own.
 CATEGORIES = (
-    "typo",         # a miswritten character or word
+    "typo",  # a miswritten character or word
     "formulation",  # political formulation (规范表述)
-    "idiom",        # idiom or fixed phrase
-    "normative",    # normative usage (Xinhua rules, 涉台港澳 terms)
-    "outdated",     # outdated agency name
-    "sensitive",    # sensitive term
-    "custom",       # user dictionary entry without a category
+    "idiom",  # idiom or fixed phrase
+    "normative",  # normative usage (Xinhua rules, 涉台港澳 terms)
+    "outdated",  # outdated agency name
+    "sensitive",  # sensitive term
+    "custom",  # user dictionary entry without a category
 )
 
 
@@ -72,7 +73,7 @@ class Finding:
         d["severity"] = str(self.severity)
         return d
 
-    def shifted(self, offset: int) -> "Finding":
+    def shifted(self, offset: int) -> Finding:
         from dataclasses import replace
 
         return replace(self, start=self.start + offset, end=self.end + offset)
@@ -87,9 +88,9 @@ def apply_findings(text: str, findings: Iterable[Finding]) -> str:
     out: list[str] = []
     pos = 0
     for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        if len(f.suggestions) != 1 or f.start < pos or text[f.start:f.end] != f.original:
+        if len(f.suggestions) != 1 or f.start < pos or text[f.start : f.end] != f.original:
             continue
-        out.append(text[pos:f.start])
+        out.append(text[pos : f.start])
         out.append(f.suggestions[0])
         pos = f.end
     out.append(text[pos:])

@@ -6,9 +6,10 @@ around a leader's title, stays); then higher component priority wins (curated
 dictionaries beat the model), then higher severity, then the longer span, then
 the earlier one.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .checkers.base import Sentence
 from .finding import Finding

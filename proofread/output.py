@@ -1,20 +1,36 @@
 """Writers for checked documents: text, json, jsonl, csv, html."""
+
 from __future__ import annotations
 
 import csv
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Iterable
+from typing import IO
 
 from .finding import Finding, apply_findings
 from .report import html
 from .text import split_sentences
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")
-CSV_COLUMNS = ("id", "line", "column", "start", "end", "original", "suggestions", "category", "severity",
-               "rule", "source", "confidence", "message", "sentence")
+CSV_COLUMNS = (
+    "id",
+    "line",
+    "column",
+    "start",
+    "end",
+    "original",
+    "suggestions",
+    "category",
+    "severity",
+    "rule",
+    "source",
+    "confidence",
+    "message",
+    "sentence",
+)
 
 
 @dataclass(frozen=True)
@@ -104,9 +120,24 @@ class CsvWriter(Writer):
         for f in doc.findings:
             line, col = locate.line_col(f.start)
             s, e = locate.sentence(f.start, f.end)
-            self._csv.writerow([doc.id, line, col, f.start, f.end, f.original, "|".join(f.suggestions),
-                                f.category, str(f.severity), f.rule, f.source, f"{f.confidence:.3f}",
-                                f.message, doc.text[s:e]])
+            self._csv.writerow(
+                [
+                    doc.id,
+                    line,
+                    col,
+                    f.start,
+                    f.end,
+                    f.original,
+                    "|".join(f.suggestions),
+                    f.category,
+                    str(f.severity),
+                    f.rule,
+                    f.source,
+                    f"{f.confidence:.3f}",
+                    f.message,
+                    doc.text[s:e],
+                ]
+            )
 
 
 class TextWriter(Writer):
@@ -129,7 +160,7 @@ class TextWriter(Writer):
             s, e = locate.sentence(f.start, f.end)
             severity = str(f.severity)
             head = f"{doc.id}:{line}:{col}: {self._paint(severity, severity)} [{f.rule}] {f.message}"
-            marked = f"{doc.text[s:f.start]}【{self._paint(f.original, severity)}】{doc.text[f.end:e]}"
+            marked = f"{doc.text[s : f.start]}【{self._paint(f.original, severity)}】{doc.text[f.end : e]}"
             fix = f" → {' / '.join(f.suggestions)}" if f.suggestions else ""
             self.stream.write(f"{head}\n    {marked}{fix}\n")
 
@@ -165,8 +196,13 @@ class HtmlWriter(Writer):
         super().close()
 
 
-WRITERS: dict[str, type[Writer]] = {"text": TextWriter, "json": JsonWriter, "jsonl": JsonlWriter, "csv": CsvWriter,
-                                    "html": HtmlWriter}
+WRITERS: dict[str, type[Writer]] = {
+    "text": TextWriter,
+    "json": JsonWriter,
+    "jsonl": JsonlWriter,
+    "csv": CsvWriter,
+    "html": HtmlWriter,
+}
 
 
 def write_all(docs: Iterable[CheckedDocument], fmt: str, stream: IO[str], color: bool = False) -> None:

@@ -1,12 +1,14 @@
 """``Proofreader``: build once, then ``check`` a text or ``pipe`` many."""
+
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator, MutableMapping, Sequence, Union
+from typing import Any
 
 from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_components
 from .finding import Finding
@@ -15,7 +17,7 @@ from .resources import Resources
 from .text import normalize, split_sentences
 
 #: A document for ``pipe``: its text, or ``(text, date)``.
-DocumentInput = Union[str, tuple[str, Union[dt.date, None]]]
+DocumentInput = str | tuple[str, dt.date | None]
 #: A sentence cache for ``pipe``: key from ``Proofreader.sentence_key`` -> merged findings (sentence offsets).
 SentenceCache = MutableMapping[tuple[str, int], list[Finding]]
 
@@ -148,4 +150,3 @@ def _pair(item: DocumentInput) -> tuple[Any, dt.date | None]:
             raise TypeError("a pipe item must be a text or a (text, date) pair")
         return item
     return item, None
-

@@ -1,9 +1,11 @@
 """Everything components share, loaded once per ``Proofreader``."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .dictionaries import Dictionary, load_dictionary, load_shipped
 from .segment import Segmenter
@@ -27,7 +29,7 @@ class Resources:
         *,
         shipped: bool = True,
         options: dict[str, Any] | None = None,
-    ) -> "Resources":
+    ) -> Resources:
         dictionaries = load_shipped() if shipped else []
         dictionaries += [load_dictionary(p) for p in extra_dictionaries]
         return cls(dictionaries, Segmenter(_user_words(dictionaries)), dict(options or {}))

@@ -1,10 +1,11 @@
 """jieba word segmentation, with our dictionary terms loaded so they stay whole."""
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import jieba
 

@@ -6,6 +6,7 @@ fuzzy-pinyin pairs (z/zh, c/ch, s/sh, n/l, en/eng, in/ing, an/ang) for "similar 
 pycorrector's sound table covers 3,413 characters; the 6,763 of GB 2312 are completed by
 their main reading (余/与 yu, 覆/府 fu).
 """
+
 from __future__ import annotations
 
 import functools
@@ -55,7 +56,7 @@ def main_reading(ch: str) -> str:
 def fuzzy(reading: str) -> str:
     for a, b in _FUZZY_INITIALS:
         if reading.startswith(a):
-            reading = b + reading[len(a):]
+            reading = b + reading[len(a) :]
             break
     for a, b in _FUZZY_FINALS:
         if reading.endswith(a):

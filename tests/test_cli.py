@@ -1,4 +1,5 @@
 """The `proofread check` command: formats, exit codes and every kind of bad input."""
+
 import csv
 import io
 import json
@@ -15,8 +16,18 @@ from proofread.cli import main
 ERROR_TEXT = "坚持和完善名族区域自治制度。"
 CLEAN_TEXT = "坚持和完善民族区域自治制度。"
 JSONL_KEYS = ["id", "text", "corrected", "findings"]
-FINDING_KEYS = ["start", "end", "original", "suggestions", "category", "severity", "rule", "source",
-                "confidence", "message"]
+FINDING_KEYS = [
+    "start",
+    "end",
+    "original",
+    "suggestions",
+    "category",
+    "severity",
+    "rule",
+    "source",
+    "confidence",
+    "message",
+]
 
 
 def run(capsys, *args, stdin: str | bytes | None = None, monkeypatch=None):
@@ -52,7 +63,7 @@ def test_jsonl_contract_with_lines(capsys, tmp_path):
     assert docs[2]["corrected"] == "加强城市管理。"
     for d in docs:
         for f in d["findings"]:
-            assert d["text"][f["start"]:f["end"]] == f["original"]
+            assert d["text"][f["start"] : f["end"]] == f["original"]
 
 
 def test_json_format_is_one_array_with_the_path_as_id(capsys, tmp_path):
@@ -67,7 +78,9 @@ def test_csv_format_one_row_per_finding(capsys, tmp_path):
     code, out, _ = run(capsys, "check", "--format", "csv", path)
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["line"], r["column"], r["original"], r["suggestions"]) for r in rows] == [
-        ("2", "10", "名族", "民族"), ("2", "21", "城市管里", "城市管理")]
+        ("2", "10", "名族", "民族"),
+        ("2", "21", "城市管里", "城市管理"),
+    ]
     assert rows[0]["sentence"] == "第二行：" + ERROR_TEXT
 
 
@@ -127,7 +140,8 @@ def test_html_format_marks_every_finding_in_the_documents_own_text(capsys, tmp_p
     assert [d["text"] for d in page.docs] == texts  # markup in the text is shown, not obeyed
     for doc, want in zip(page.docs, map(json.loads, jsonl.splitlines())):
         assert [(m[0], m[1], m[2]) for m in doc["marks"]] == [
-            (f["severity"], f["original"], f["message"]) for f in want["findings"]]
+            (f["severity"], f["original"], f["message"]) for f in want["findings"]
+        ]
     assert [m[1] for m in page.docs[0]["marks"]] == ["名族", "城市管里"]
     assert "<td class='n'><a href='#d1-1'>1</a></td><td class='n'>2:6</td><td>名族</td><td class='fix'>民族</td>" in out
     assert out.count("<mark id='d1-1' ") == 1 and "id='d2-" not in out  # each number links to its mark
@@ -177,14 +191,17 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
     assert doc["text"] == ERROR_TEXT and doc["findings"][0]["start"] == 5
 
 
-@pytest.mark.parametrize("name,content,needle", [
-    ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
-    ("empty.txt", b"", "empty document"),
-    ("blank.txt", "  \n\n ".encode(), "empty document"),
-    ("random.txt", bytes(range(128, 256)) * 40, "not text in UTF-8 or GB18030"),
-    ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a valid .docx"),
-    ("old.doc", b"\xd0\xcf\x11\xe0", "old binary Word format"),
-])
+@pytest.mark.parametrize(
+    "name,content,needle",
+    [
+        ("img.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        ("empty.txt", b"", "empty document"),
+        ("blank.txt", b"  \n\n ", "empty document"),
+        ("random.txt", bytes(range(128, 256)) * 40, "not text in UTF-8 or GB18030"),
+        ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a valid .docx"),
+        ("old.doc", b"\xd0\xcf\x11\xe0", "old binary Word format"),
+    ],
+)
 def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
     path = write(tmp_path, name, content)
     code, out, err = run(capsys, "check", path)
@@ -261,7 +278,8 @@ def test_docx_merged_cells_are_read_once_and_nested_tables_are_read(capsys, tmp_
     assert lines == ["附件：城市管里局自查情况", "名族宗教局", "合格", "截止目前已整改"]
     assert sorted(f["original"] for f in doc["findings"]) == sorted(["城市管里", "名族", "截止"])
     for f in doc["findings"]:
-        assert doc["text"][f["start"]:f["end"]] == f["original"]
+        assert doc["text"][f["start"] : f["end"]] == f["original"]
+
 
 def test_malformed_html_is_checked(capsys, tmp_path):
     path = write(tmp_path, "page.html", f"<div><p>通知<b>{ERROR_TEXT}<script>var x='名族'</p></span>")
@@ -277,7 +295,7 @@ def test_control_characters_are_kept_and_offsets_exact(capsys, tmp_path):
     code, out, _ = run(capsys, "check", "--format", "jsonl", path)
     doc = json.loads(out)
     (f,) = doc["findings"]
-    assert doc["text"] == text and text[f["start"]:f["end"]] == "名族"
+    assert doc["text"] == text and text[f["start"] : f["end"]] == "名族"
 
 
 def test_ten_megabyte_single_line_is_linear(capsys, tmp_path):
@@ -290,13 +308,17 @@ def test_ten_megabyte_single_line_is_linear(capsys, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(text) >= 9_900_000
     assert len(rows) == text.count("名族")
-    assert all(text[int(r["start"]):int(r["end"])] == "名族" for r in rows)
+    assert all(text[int(r["start"]) : int(r["end"])] == "名族" for r in rows)
     assert elapsed < 120, f"{elapsed:.0f}s for 10 MB: not linear"
 
 
 def test_installed_entry_point_runs_the_sample():
-    proc = subprocess.run([sys.executable, "-m", "proofread.cli", "check", "examples/notice.txt"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "proofread.cli", "check", "examples/notice.txt"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "坚持和完善【名族】区域自治制度" in proc.stdout
     assert proc.stderr == ""
@@ -314,7 +336,9 @@ def test_model_threshold_and_follow_ratio_options(capsys, tmp_path):
         code, out, _ = run(capsys, "check", "--format", "jsonl", "--model-threshold", between, *options, path)
         return json.loads(out)["corrected"]
 
-    assert corrected("--model-follow-ratio", "1") == text[:first.position] + first.suggestion + text[first.position + 1:]
+    assert (
+        corrected("--model-follow-ratio", "1") == text[: first.position] + first.suggestion + text[first.position + 1 :]
+    )
     assert corrected("--model-follow-ratio", "0.9") == "人民检察院依法保障农民的土地承包经营权。"
 
 
@@ -323,8 +347,10 @@ def _comment_ranges(document) -> list[str]:
     import re
 
     xml = document.element.xml
-    return ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", m.group(1)))
-            for m in re.finditer(r"<w:commentRangeStart [^>]*/>(.*?)<w:commentRangeEnd ", xml, re.S)]
+    return [
+        "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", m.group(1)))
+        for m in re.finditer(r"<w:commentRangeStart [^>]*/>(.*?)<w:commentRangeEnd ", xml, re.S)
+    ]
 
 
 def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(capsys, tmp_path):
@@ -352,18 +378,32 @@ def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(caps
     for f, text in zip(findings, texts):
         assert f["message"] in text and f"建议：{' / '.join(f['suggestions'])}" in text, text
     assert [f["original"] for f in findings] == ["名族", "城市管里", "卫计委", "时"]
-    assert _comment_ranges(annotated) == ["名族", "城市管里", "卫计委", "各单位要认真落时\t本通知要求。".replace("\t", "")]
+    assert _comment_ranges(annotated) == [
+        "名族",
+        "城市管里",
+        "卫计委",
+        "各单位要认真落时\t本通知要求。".replace("\t", ""),
+    ]
     # Nothing of the draft is lost or moved, and the formatting stays where it was.
     assert read_document(out) == read_document(path)
     runs = [(r.text, bool(r.bold)) for r in annotated.paragraphs[1].runs if r.text]
-    assert runs == [("坚持和完善", False), ("名族", True), ("区域自治制度，", True), ("加强", False),
-                    ("城市管里", False), ("执法。", False)]
+    assert runs == [
+        ("坚持和完善", False),
+        ("名族", True),
+        ("区域自治制度，", True),
+        ("加强", False),
+        ("城市管里", False),
+        ("执法。", False),
+    ]
 
 
 def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
     path = write(tmp_path, "a.txt", ERROR_TEXT)
     code, _, err = run(capsys, "check", "--annotate", str(tmp_path / "out"), path)
-    assert code == 1 and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
+    assert (
+        code == 1
+        and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
+    )
     assert not (tmp_path / "out").exists()
     code, _, err = run(capsys, "check", "--lines", "--annotate", str(tmp_path / "out"), path)
     _assert_one_line_error(code, err, "does not combine with --lines")
@@ -376,6 +416,7 @@ def test_a_document_python_docx_cannot_annotate_gets_one_line_and_its_findings(c
     d.add_paragraph(ERROR_TEXT)
     path = tmp_path / "draft.docx"
     d.save(path)
+
     def odd(*_):
         raise ValueError("odd\npart")
 

@@ -1,4 +1,5 @@
 """Dating of the clean corpus lines the benchmarks check (date-aware rules depend on it)."""
+
 import datetime as dt
 
 from proofread.model.corpus import CHRONOLOGICAL, line_date

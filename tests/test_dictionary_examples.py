@@ -4,6 +4,7 @@ Each rule's ``bad`` sentences must yield a finding of that rule and its ``good``
 sentences none; then date-aware outdated names, quotation marks, protected terms
 and user-supplied sensitive lists.
 """
+
 import datetime as dt
 
 import pytest
@@ -39,7 +40,7 @@ def test_rule_examples(dictionary_proofreader, rule):
         found = _rule_findings(dictionary_proofreader, sentence, rule.id)
         assert found, f"{rule.location}: {rule.id} does not flag its bad example {sentence!r}"
         for f in found:
-            assert sentence[f.start:f.end] == f.original
+            assert sentence[f.start : f.end] == f.original
             assert f.original in rule.forms
             assert f.suggestions == rule.suggestions and f.severity is rule.severity
     for sentence in rule.good:
@@ -48,6 +49,7 @@ def test_rule_examples(dictionary_proofreader, rule):
 
 
 # --- miswritten words: the look-alike real words stay clean -----------------------------------------
+
 
 def test_jiezhi_before_a_time_and_deadline_words(dictionary_proofreader):
     text = "截止2022年底，报名截止日期已过，截止时间为下午五点。"
@@ -73,34 +75,42 @@ def test_outdated_name_depends_on_the_document_date(dictionary_proofreader):
     # Before the 2018 reform took effect (挂牌 2018-04-10) the old name was the right one.
     for date in (dt.date(2017, 6, 1), dt.date(2018, 4, 9)):
         assert [f for f in dictionary_proofreader.check(text, date=date) if f.category == "outdated"] == []
-    assert [f.original for f in dictionary_proofreader.check(text, date=dt.date(2018, 4, 10)) if f.category == "outdated"] == [GONGSHANG]
+    assert [
+        f.original for f in dictionary_proofreader.check(text, date=dt.date(2018, 4, 10)) if f.category == "outdated"
+    ] == [GONGSHANG]
 
 
-@pytest.mark.parametrize("text", [
-    f"2016年，原{GONGSHANG}发布了新规定。",
-    f"原{GONGSHANG}发布了新规定。",
-    f"2016年，{GONGSHANG}发布了新规定。",
-    f"{GONGSHANG}于2015—2017年开展了专项整治。",
-    "二〇一六年，国家卫生和计划生育委员会发布了通知。",
-    "2018年3月，国家卫计委发布了通知。",
-    "原广东省中山市国土资源局作出了处罚决定。",
-    "他曾任国家质检总局副局长。",
-    "国家卫计委（现国家卫健委）发布了通知。",
-    "上世纪八十年代，他出任文化部部长。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"2016年，原{GONGSHANG}发布了新规定。",
+        f"原{GONGSHANG}发布了新规定。",
+        f"2016年，{GONGSHANG}发布了新规定。",
+        f"{GONGSHANG}于2015—2017年开展了专项整治。",
+        "二〇一六年，国家卫生和计划生育委员会发布了通知。",
+        "2018年3月，国家卫计委发布了通知。",
+        "原广东省中山市国土资源局作出了处罚决定。",
+        "他曾任国家质检总局副局长。",
+        "国家卫计委（现国家卫健委）发布了通知。",
+        "上世纪八十年代，他出任文化部部长。",
+    ],
+)
 def test_outdated_name_placed_in_the_past_is_not_flagged(dictionary_proofreader, text):
     assert [f for f in dictionary_proofreader.check(text, date=dt.date(2026, 1, 1)) if f.category == "outdated"] == []
 
 
-@pytest.mark.parametrize("text,original,suggestion", [
-    ("2019年，国家卫计委发布了通知。", "国家卫计委", "国家卫健委"),
-    ("目前国土资源部正在制定方案。", "国土资源部", "自然资源部"),
-    ("请到县卫计委办理。", "卫计委", "卫健委"),
-    ("市环保局开展了执法检查。", "环保局", "生态环境局"),
-])
+@pytest.mark.parametrize(
+    "text,original,suggestion",
+    [
+        ("2019年，国家卫计委发布了通知。", "国家卫计委", "国家卫健委"),
+        ("目前国土资源部正在制定方案。", "国土资源部", "自然资源部"),
+        ("请到县卫计委办理。", "卫计委", "卫健委"),
+        ("市环保局开展了执法检查。", "环保局", "生态环境局"),
+    ],
+)
 def test_outdated_name_in_the_present_is_flagged(dictionary_proofreader, text, original, suggestion):
     found = [f for f in dictionary_proofreader.check(text, date=dt.date(2026, 1, 1)) if f.category == "outdated"]
-    assert [(text[f.start:f.end], f.suggestions[0]) for f in found] == [(original, suggestion)]
+    assert [(text[f.start : f.end], f.suggestions[0]) for f in found] == [(original, suggestion)]
 
 
 def test_foreign_ministries_are_not_outdated(dictionary_proofreader):
@@ -109,6 +119,7 @@ def test_foreign_ministries_are_not_outdated(dictionary_proofreader):
 
 
 # --- normative usage: the quote action ---------------------------------------------------------------
+
 
 def test_quote_action_accepts_quoted_terms_only(dictionary_proofreader):
     unquoted = "坚决反对台独分裂活动。"
@@ -127,6 +138,7 @@ def test_replace_action_normative_terms(dictionary_proofreader):
 
 # --- protected terms ---------------------------------------------------------------------------------
 
+
 def test_protected_terms_suppress_overlapping_findings(tmp_path):
     rules = tmp_path / "user_rules.tsv"
     # A deliberately bad user rule whose match cuts into a leader's title and a place name.
@@ -144,6 +156,7 @@ def test_finding_that_contains_a_protected_term_stays(dictionary_proofreader):
 
 
 # --- user-supplied sensitive lists -------------------------------------------------------------------
+
 
 def test_user_sensitive_list_with_category_and_severity(tmp_path):
     user = tmp_path / "my_sensitive.tsv"

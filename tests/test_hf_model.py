@@ -3,6 +3,7 @@
 The model copies its input, except that it rewrites 名 into 民, and 错, the Latin
 letter ``a`` and [UNK] into 对: only 错 and 名 may reach the output.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,25 @@ from proofread.model.hf import HFCorrector
 from proofread.model.verify import NgramVerifier
 from proofread.similarity import default_similarity
 
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "错", "对", "字", "文", "件", "有", "a", "1", "，", "。", "名", "民"]
+VOCAB = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "错",
+    "对",
+    "字",
+    "文",
+    "件",
+    "有",
+    "a",
+    "1",
+    "，",
+    "。",
+    "名",
+    "民",
+]
 REWRITES = {"错": "对", "a": "对", "[UNK]": "对", "名": "民"}
 
 
@@ -24,8 +43,13 @@ def build_tiny_model(directory) -> None:
     (directory / "vocab.txt").write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
     tokenizer = BertTokenizer.from_pretrained(directory, do_lower_case=False)  # reads vocab.txt
     config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=size, num_hidden_layers=1, num_attention_heads=1,
-        intermediate_size=size, max_position_embeddings=64, hidden_dropout_prob=0.0,
+        vocab_size=len(VOCAB),
+        hidden_size=size,
+        num_hidden_layers=1,
+        num_attention_heads=1,
+        intermediate_size=size,
+        max_position_embeddings=64,
+        hidden_dropout_prob=0.0,
     )
     model = BertForMaskedLM(config)
     ids = {t: i for i, t in enumerate(VOCAB)}
@@ -75,9 +99,12 @@ def test_model_rewrites_what_it_was_built_to(model_dir):
 def test_corrections_with_exact_offsets(proofreader):
     text = "文件有错字，错。"
     found = proofreader.check(text)
-    assert [(f.start, f.end, f.original, f.suggestions) for f in found] == [(3, 4, "错", ("对",)), (6, 7, "错", ("对",))]
+    assert [(f.start, f.end, f.original, f.suggestions) for f in found] == [
+        (3, 4, "错", ("对",)),
+        (6, 7, "错", ("对",)),
+    ]
     for f in found:
-        assert text[f.start:f.end] == f.original
+        assert text[f.start : f.end] == f.original
         assert f.rule == "hf_model" and f.category == "typo"
         assert 0.5 <= f.confidence <= 1.0
 
@@ -100,15 +127,16 @@ def test_batched_long_texts_match_one_by_one(proofreader):
     for text, found in zip(texts, together):
         expected = [i for i, ch in enumerate(text) if ch == "错"]
         assert [f.start for f in found] == expected
-        assert all(text[f.start:f.end] == "错" for f in found)
+        assert all(text[f.start : f.end] == "错" for f in found)
         assert found == proofreader.check(text)
 
 
 def test_protected_spans_are_honoured(tmp_path, model_dir):
     protected = tmp_path / "protected.tsv"
     protected.write_text("# kind: protected\nmatch\n错字\n", encoding="utf-8")
-    pr = Proofreader(options={"hf_model": str(model_dir)}, components=["protected_terms", "hf_model"],
-                     extra_dictionaries=[protected])
+    pr = Proofreader(
+        options={"hf_model": str(model_dir)}, components=["protected_terms", "hf_model"], extra_dictionaries=[protected]
+    )
     text = "文件有错字，错。"
     assert [(f.start, f.original) for f in pr.check(text)] == [(6, "错")]
 
@@ -126,7 +154,10 @@ def test_ngram_verifier_keeps_only_what_the_language_model_confirms(model_dir):
     texts = ["坚持和完善名族区域自治制度", "他是一位著名的作家"]
     plain = Proofreader(options={"hf_model": str(model_dir)}, components=["hf_model"])
     verified = Proofreader(options={"hf_model": str(model_dir), "hf_verify": True}, components=["hf_model"])
-    assert [[(f.start, f.suggestions) for f in found] for found in plain.pipe(texts)] == [[(5, ("民",))], [(5, ("民",))]]
+    assert [[(f.start, f.suggestions) for f in found] for found in plain.pipe(texts)] == [
+        [(5, ("民",))],
+        [(5, ("民",))],
+    ]
     assert [[(f.start, f.suggestions) for f in found] for found in verified.pipe(texts)] == [[(5, ("民",))], []]
 
 
@@ -172,7 +203,8 @@ def test_cli_hf_model_option(model_dir, tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 0  # model findings are warnings; the default --fail-on is error
     assert [(f["start"], f["original"], f["suggestions"], f["rule"]) for f in doc["findings"]] == [
-        (1, "错", ["对"], "hf_model")]
+        (1, "错", ["对"], "hf_model")
+    ]
     assert doc["corrected"] == "有对字的文件"
     code = main(["check", "--hf-model", str(tmp_path / "missing"), str(path)])
     err = capsys.readouterr().err
@@ -199,20 +231,46 @@ def training_data(tmp_path_factory):
     (root / "csc").mkdir()
     chars = sorted(set("".join(SENTENCES)) | set("名族事制"))
     (root / "lexicon" / "tongyong_guifan_hanzi_8105.txt").write_text(
-        "".join(f"U+{ord(c):04X}\t{c}\t-\n" for c in chars), encoding="utf-8")
+        "".join(f"U+{ord(c):04X}\t{c}\t-\n" for c in chars), encoding="utf-8"
+    )
     (root / "clean.txt").write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
     (root / "csc" / "tiny_train.tsv").write_text(
         "坚持和完善名族区域自治事度\t坚持和完善民族区域自治制度\n加快建设全国统一大市场\t加快建设全国统一大市场\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return root
 
 
 def _train(out, data, steps, *extra):
     from proofread.model.neural.train import main
 
-    main(["--out", str(out), "--steps", str(steps), "--data", str(data), "--text", str(data / "clean.txt"),
-          "--layers", "1", "--hidden", "32", "--heads", "2", "--batch-size", "4", "--warmup", "1",
-          "--save-every", "1", "--log-every", "1", *extra])
+    main(
+        [
+            "--out",
+            str(out),
+            "--steps",
+            str(steps),
+            "--data",
+            str(data),
+            "--text",
+            str(data / "clean.txt"),
+            "--layers",
+            "1",
+            "--hidden",
+            "32",
+            "--heads",
+            "2",
+            "--batch-size",
+            "4",
+            "--warmup",
+            "1",
+            "--save-every",
+            "1",
+            "--log-every",
+            "1",
+            *extra,
+        ]
+    )
 
 
 def test_training_produces_a_model_the_option_loads(tmp_path, training_data):
@@ -225,7 +283,7 @@ def test_training_produces_a_model_the_option_loads(tmp_path, training_data):
     assert found
     similarity = default_similarity()
     for f in found:  # whatever it proposes stays within the rules
-        assert text[f.start:f.end] == f.original and f.end - f.start == 1 and f.start < 13
+        assert text[f.start : f.end] == f.original and f.end - f.start == 1 and f.start < 13
         assert similarity.are_similar(f.original, f.suggestions[0])
 
 

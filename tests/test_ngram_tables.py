@@ -1,5 +1,6 @@
 """The language model's compact n-gram storage: exact two-level tables for common n-grams and
 fingerprint sets for those seen once or twice, counted from real text and read back."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def small_lm(tmp_path_factory):
     """A model counted from the bundled notice, repeated with its lines in several orders so
     that some n-grams are seen once, some twice and some many times."""
-    lines = [normalize(line).text for line in (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
+    lines = [
+        normalize(line).text
+        for line in (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     text = "\n".join(lines + lines[::2] + lines[:3] * 5)
     out = tmp_path_factory.mktemp("lm")
     vocab = build_vocab(text)
@@ -31,7 +35,7 @@ def small_lm(tmp_path_factory):
 
 
 def true_counts(text: str, n: int) -> Counter:
-    return Counter(g for line in text.split("\n") for g in (line[i:i + n] for i in range(len(line) - n + 1)))
+    return Counter(g for line in text.split("\n") for g in (line[i : i + n] for i in range(len(line) - n + 1)))
 
 
 @pytest.mark.parametrize("n", range(2, MAX_ORDER + 1))
@@ -91,8 +95,8 @@ def test_contexts_know_how_many_different_characters_followed_them(small_lm):
         ids = lm.vocab.encode(line).tolist() + [0]  # a line's end (the boundary id) is a follower too
         for i in range(len(ids) - 1):
             for n in (1, 2, 3):
-                if i + n < len(ids) and min(ids[i:i + n]) >= 4:
-                    followers.setdefault(tuple(ids[i:i + n]), set()).add(ids[i + n])
+                if i + n < len(ids) and min(ids[i : i + n]) >= 4:
+                    followers.setdefault(tuple(ids[i : i + n]), set()).add(ids[i + n])
     for n in (1, 2, 3):
         grams = [g for g in followers if len(g) == n]
         counts, fanout = lm.log_counts_fanout(n, ngram_keys(np.array(grams, dtype=np.int64), n)[:, 0])
@@ -107,7 +111,7 @@ def test_witten_bell_probabilities_of_all_next_characters_sum_to_one(small_lm):
     lm, text = small_lm
     line = max(text.split("\n"), key=len)
     for end in (1, 2, 3, 8, 20):
-        context = lm.vocab.encode(line[max(0, end - 3):end]).astype(np.int64)
+        context = lm.vocab.encode(line[max(0, end - 3) : end]).astype(np.int64)
         every = np.arange(len(lm.vocab), dtype=np.int64)
         windows = np.column_stack([np.tile(context, (len(every), 1)), every])
         total = np.exp(lm.position_scores(windows, windows.shape[1] - 1)).sum()
@@ -122,14 +126,17 @@ def test_a_fingerprint_collision_never_makes_an_ngram_with_an_unseen_part_seen(s
     line = max(text.split("\n"), key=len)
     bigrams = true_counts(text, 2)
     # A character of the text that never follows line[9] nor precedes line[10], put between them.
-    odd = next(ch for ch in sorted(set(text) - {"\n"}, key=text.count, reverse=True)
-               if line[9] + ch not in bigrams and ch + line[10] not in bigrams)
+    odd = next(
+        ch
+        for ch in sorted(set(text) - {"\n"}, key=text.count, reverse=True)
+        if line[9] + ch not in bigrams and ch + line[10] not in bigrams
+    )
     window = lm.vocab.encode(line[:10] + odd + line[10:20])[None].astype(np.int64)
     counts, _ = lm.window_counts(window)
     assert not np.isfinite(counts[2][0, 10:12]).any()
     for n in (3, 4):
         seen, lower = np.isfinite(counts[n][0]), np.isfinite(counts[n - 1][0])
-        assert not seen[n - 1:][~(lower[n - 1:] & lower[n - 2:-1])].any()
+        assert not seen[n - 1 :][~(lower[n - 1 :] & lower[n - 2 : -1])].any()
         assert seen.any()  # the n-grams whose parts are all seen still read as seen
     # So an unseen continuation keeps the small probability Witten-Bell gives it.
     assert lm.position_scores(window, 10)[0, :2].max() < np.log(0.05)

@@ -1,4 +1,5 @@
 """The wheel carries the dictionaries and model files and works outside the repository."""
+
 import subprocess
 import sys
 import zipfile
@@ -12,8 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(out)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (path,) = out.glob("proofread-*.whl")
     return path
 
@@ -30,13 +35,25 @@ def test_wheel_contains_dictionaries_and_models(wheel):
 
 def test_installed_wheel_works_outside_the_repository(wheel, tmp_path):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     sample = tmp_path / "draft.txt"
     sample.write_text("坚持和完善名族区域自治制度。", encoding="utf-8")
-    code = ("import proofread, sys; from proofread.cli import main; "
-            "assert 'site' in proofread.__file__, proofread.__file__; sys.exit(main(['check', 'draft.txt']))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, timeout=300)
+    code = (
+        "import proofread, sys; from proofread.cli import main; "
+        "assert 'site' in proofread.__file__, proofread.__file__; sys.exit(main(['check', 'draft.txt']))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "坚持和完善【名族】区域自治制度。 → 民族" in proc.stdout

@@ -1,4 +1,5 @@
 """The Proofreader API: seed cases, offsets, streaming, threads, dictionaries, precedence."""
+
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,7 +35,7 @@ def test_correct_text_and_lookalike_words_are_not_flagged(proofreader):
 def test_offsets_survive_full_width_and_invisible_characters(proofreader):
     text = "ＡＢＣ２０２２年，坚持和完善名\u200b族区域自治制度。"
     (f,) = [f for f in proofreader.check(text) if f.rule == "typo.minzu"]
-    assert text[f.start:f.end] == f.original == "名\u200b族"
+    assert text[f.start : f.end] == f.original == "名\u200b族"
     assert apply_findings(text, [f]) == "ＡＢＣ２０２２年，坚持和完善民族区域自治制度。"
 
 
@@ -72,18 +73,27 @@ def test_extra_dictionary_adds_rules(tmp_path):
     proofreader = Proofreader(extra_dictionaries=[path])
     (f,) = proofreader.check("据阿里巴巴集团公告。")
     assert (f.start, f.end, f.suggestions, f.severity, f.category, f.source) == (
-        1, 7, ("阿里巴巴",), Severity.INFO, "sensitive", "mine")
+        1,
+        7,
+        ("阿里巴巴",),
+        Severity.INFO,
+        "sensitive",
+        "mine",
+    )
 
 
-@pytest.mark.parametrize("content,reason", [
-    ("match\tsuggest\n名族\t名族\n", r"mine\.tsv:2: '名族' is both a match and a suggestion"),
-    ("match\tseverity\n名族\tfatal\n", r"mine\.tsv:2: unknown severity 'fatal'"),
-    ("match\tcolour\n名族\tred\n", r"mine\.tsv:1: unknown column 'colour'"),
-    ("match\tbefore\n名族\t(unclosed\n", r"mine\.tsv:2: column before: bad regular expression"),
-    ("id\tmatch\na\t名族\na\t城市管里\n", r"mine\.tsv:3: duplicate id 'a' \(first on line 2\)"),
-    ("match\tsuggest\n名族\t民族\textra\n", r"mine\.tsv:2: 3 fields but the header has 2 columns"),
-    ("# only a comment\n", r"mine\.tsv:1: no header row"),
-])
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        ("match\tsuggest\n名族\t名族\n", r"mine\.tsv:2: '名族' is both a match and a suggestion"),
+        ("match\tseverity\n名族\tfatal\n", r"mine\.tsv:2: unknown severity 'fatal'"),
+        ("match\tcolour\n名族\tred\n", r"mine\.tsv:1: unknown column 'colour'"),
+        ("match\tbefore\n名族\t(unclosed\n", r"mine\.tsv:2: column before: bad regular expression"),
+        ("id\tmatch\na\t名族\na\t城市管里\n", r"mine\.tsv:3: duplicate id 'a' \(first on line 2\)"),
+        ("match\tsuggest\n名族\t民族\textra\n", r"mine\.tsv:2: 3 fields but the header has 2 columns"),
+        ("# only a comment\n", r"mine\.tsv:1: no header row"),
+    ],
+)
 def test_bad_dictionary_line_fails_loudly_with_file_and_line(tmp_path, content, reason):
     path = tmp_path / "mine.tsv"
     path.write_text(content, encoding="utf-8")
@@ -116,8 +126,19 @@ class _FakeModel(Checker):
         for form, fix in (("名族", "名人"), ("族区", "族群")):
             i = sentence.text.find(form)
             if i >= 0:
-                yield Finding(i, i + 2, form, (fix,), "typo", Severity.WARNING, "fake", "fake-model", 0.6,
-                              "model", priority=self.priority)
+                yield Finding(
+                    i,
+                    i + 2,
+                    form,
+                    (fix,),
+                    "typo",
+                    Severity.WARNING,
+                    "fake",
+                    "fake-model",
+                    0.6,
+                    "model",
+                    priority=self.priority,
+                )
 
 
 register(_FakeModel)
@@ -135,8 +156,11 @@ def test_unknown_component_is_a_clear_error():
 
 
 # Random mixed text: Chinese (with seeded errors), ASCII, emoji, full-width, invisible and control characters.
-_ALPHABET = st.sampled_from(list("名族城市管里理民区域自治制度著群的一是，。！？；“”（）《》\n\t ")
-                            + list("abcXYZ019;!?./") + ["😀", "👍🏽", "Ａ", "１", "\u3000", "\u200b", "\ufeff", "\x07", "\x00"])
+_ALPHABET = st.sampled_from(
+    list("名族城市管里理民区域自治制度著群的一是，。！？；“”（）《》\n\t ")
+    + list("abcXYZ019;!?./")
+    + ["😀", "👍🏽", "Ａ", "１", "\u3000", "\u200b", "\ufeff", "\x07", "\x00"]
+)
 _TEXT = st.lists(st.one_of(_ALPHABET, st.sampled_from(["名族", "城市管里", "名\u200b族"])), max_size=80).map("".join)
 
 
@@ -146,5 +170,5 @@ def test_every_finding_points_at_its_original_text(proofreader, text):
     findings = proofreader.check(text)
     for f in findings:
         assert 0 <= f.start < f.end <= len(text)
-        assert text[f.start:f.end] == f.original
+        assert text[f.start : f.end] == f.original
     assert all(a.end <= b.start for a, b in zip(findings, findings[1:]))

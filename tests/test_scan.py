@@ -1,4 +1,5 @@
 """``proofread scan``: sources, units, bad files, resume after kill -9, reports (and a real browser)."""
+
 from __future__ import annotations
 
 import csv
@@ -25,19 +26,25 @@ from proofread.scan.store import Store
 from proofread.scan.work import SentenceLRU
 from proofread.text.article import extract_article
 
-NAV = ("<div class='header'><div class='logo'>某某市人民政府门户网站</div><ul class='nav'>"
-       "<li><a href='/'>首页</a></li><li><a href='/zw'>政务公开</a></li><li><a href='/hd'>互动交流</a></li></ul></div>"
-       "<div class='breadcrumb'>当前位置：<a href='/'>首页</a> &gt; 政务公开</div>")
-FOOTER = ("<div class='footer'><p>主办：某某市人民政府办公室 承办：某某市大数据中心 版权所有 网站标识码1234567890</p>"
-          "<p>联系我们 网站地图 地址：某某市人民路一号</p></div>")
+NAV = (
+    "<div class='header'><div class='logo'>某某市人民政府门户网站</div><ul class='nav'>"
+    "<li><a href='/'>首页</a></li><li><a href='/zw'>政务公开</a></li><li><a href='/hd'>互动交流</a></li></ul></div>"
+    "<div class='breadcrumb'>当前位置：<a href='/'>首页</a> &gt; 政务公开</div>"
+)
+FOOTER = (
+    "<div class='footer'><p>主办：某某市人民政府办公室 承办：某某市大数据中心 版权所有 网站标识码1234567890</p>"
+    "<p>联系我们 网站地图 地址：某某市人民路一号</p></div>"
+)
 
 
 def page(title: str, date: str, paragraphs: list[str]) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} - 某某市人民政府</title>"
-            f"<meta name='PubDate' content='{date} 09:00'></head><body>{NAV}"
-            f"<div class='article'><h1>{title}</h1><div class='info'>发布时间：{date}</div>"
-            f"<div class='TRS_Editor'>{body}</div><div class='share'>分享到：微信 微博</div></div>{FOOTER}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} - 某某市人民政府</title>"
+        f"<meta name='PubDate' content='{date} 09:00'></head><body>{NAV}"
+        f"<div class='article'><h1>{title}</h1><div class='info'>发布时间：{date}</div>"
+        f"<div class='TRS_Editor'>{body}</div><div class='share'>分享到：微信 微博</div></div>{FOOTER}</body></html>"
+    )
 
 
 GOOD = "各单位要充分认识做好这项工作的重要意义，切实把思想和行动统一到决策部署上来。"
@@ -48,9 +55,12 @@ BAD_2 = "会议对下半年工作进行了布署。"  # 布署 at 11..13
 def finding_tuples(out: Path) -> list[tuple]:
     db = sqlite3.connect(out / "scan.sqlite")
     try:
-        return sorted(db.execute(
-            'SELECT a.source, a.path, a.unit, f.start, f."end", f.original, f.suggestions, f.rule, f.severity, '
-            "f.sentence, f.offset FROM findings f JOIN articles a ON a.id = f.article").fetchall())
+        return sorted(
+            db.execute(
+                'SELECT a.source, a.path, a.unit, f.start, f."end", f.original, f.suggestions, f.rule, f.severity, '
+                "f.sentence, f.offset FROM findings f JOIN articles a ON a.id = f.article"
+            ).fetchall()
+        )
     finally:
         db.close()
 
@@ -69,8 +79,9 @@ def archive(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
     (root / "siteA" / "2022").mkdir(parents=True)
     (root / "siteB").mkdir()
-    (root / "siteA" / "2022" / "notice.html").write_text(page("关于加强城市管理的通知", "2022-03-05", [GOOD, BAD_1]),
-                                                         encoding="utf-8")
+    (root / "siteA" / "2022" / "notice.html").write_text(
+        page("关于加强城市管理的通知", "2022-03-05", [GOOD, BAD_1]), encoding="utf-8"
+    )
     (root / "siteA" / "clean.htm").write_text(page("工作动态", "2022-04-01", [GOOD]), encoding="gb18030")
     (root / "siteB" / "memo.txt").write_text(BAD_2 + "\n", encoding="utf-8")
     (root / "siteB" / "style.css").write_text("body{}", encoding="utf-8")  # not an article: ignored
@@ -78,8 +89,19 @@ def archive(tmp_path: Path) -> Path:
         z.writestr("2019/a.html", page("旧闻", "2019-01-02", [BAD_1]))
     export = tmp_path / "wechat.jsonl"
     export.write_text(
-        json.dumps({"url": "https://mp.example.cn/s/1", "title": "公众号文章", "date": "2023-06-01",
-                    "unit": "某某区融媒体中心", "text": BAD_2}, ensure_ascii=False) + "\n", encoding="utf-8")
+        json.dumps(
+            {
+                "url": "https://mp.example.cn/s/1",
+                "title": "公众号文章",
+                "date": "2023-06-01",
+                "unit": "某某区融媒体中心",
+                "text": BAD_2,
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -95,30 +117,74 @@ def test_scan_reads_folders_zips_jsonl_with_units_and_exact_offsets(archive, tmp
     # Offsets are into the checked text: the title line, then the main text (no menus, no footer).
     title = "关于加强城市管理的通知\n"
     notice_at = len(title + GOOD + "\n") + 6
-    assert finding_tuples(out) == sorted([
-        (src, "siteA/2022/notice.html", "siteA", notice_at, notice_at + 4, "城市管里", "城市管理",
-         "typo.chengshi_guanli", "error", BAD_1, 6),
-        (src, "siteB/memo.txt", "siteB", 11, 13, "布署", "部署", "typo.bushu", "error", BAD_2, 11),
-        (src, "siteB/old.zip/2019/a.html", "siteB", 3 + 6, 3 + 10, "城市管里", "城市管理",
-         "typo.chengshi_guanli", "error", BAD_1, 6),
-        (jsonl, "wechat.jsonl:1", "某某区融媒体中心", 6 + 11, 6 + 13, "布署", "部署", "typo.bushu", "error", BAD_2, 11),
-    ])
+    assert finding_tuples(out) == sorted(
+        [
+            (
+                src,
+                "siteA/2022/notice.html",
+                "siteA",
+                notice_at,
+                notice_at + 4,
+                "城市管里",
+                "城市管理",
+                "typo.chengshi_guanli",
+                "error",
+                BAD_1,
+                6,
+            ),
+            (src, "siteB/memo.txt", "siteB", 11, 13, "布署", "部署", "typo.bushu", "error", BAD_2, 11),
+            (
+                src,
+                "siteB/old.zip/2019/a.html",
+                "siteB",
+                3 + 6,
+                3 + 10,
+                "城市管里",
+                "城市管理",
+                "typo.chengshi_guanli",
+                "error",
+                BAD_1,
+                6,
+            ),
+            (
+                jsonl,
+                "wechat.jsonl:1",
+                "某某区融媒体中心",
+                6 + 11,
+                6 + 13,
+                "布署",
+                "部署",
+                "typo.bushu",
+                "error",
+                BAD_2,
+                11,
+            ),
+        ]
+    )
     db = sqlite3.connect(out / "scan.sqlite")
-    meta = db.execute("SELECT title, date, url FROM articles WHERE path LIKE '%notice.html' OR path LIKE '%:1'"
-                      " ORDER BY path").fetchall()
-    assert meta == [("关于加强城市管理的通知", "2022-03-05", ""), ("公众号文章", "2023-06-01", "https://mp.example.cn/s/1")]
+    meta = db.execute(
+        "SELECT title, date, url FROM articles WHERE path LIKE '%notice.html' OR path LIKE '%:1' ORDER BY path"
+    ).fetchall()
+    assert meta == [
+        ("关于加强城市管理的通知", "2022-03-05", ""),
+        ("公众号文章", "2023-06-01", "https://mp.example.cn/s/1"),
+    ]
 
 
 def test_unit_mapping_file_overrides_folder_names(archive, tmp_path, proofreader):
     mapping = tmp_path / "units.tsv"
-    mapping.write_text("# prefix\tunit\nsiteA\t某某市人民政府\nsiteA/2022\t某某市城管局\nsiteB\t某某市发改委\n",
-                       encoding="utf-8")
+    mapping.write_text(
+        "# prefix\tunit\nsiteA\t某某市人民政府\nsiteA/2022\t某某市城管局\nsiteB\t某某市发改委\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     scan([archive], out, proofreader, units=UnitMap.load(mapping))
     db = sqlite3.connect(out / "scan.sqlite")
     assert dict(db.execute("SELECT path, unit FROM articles").fetchall()) == {
-        "siteA/2022/notice.html": "某某市城管局", "siteA/clean.htm": "某某市人民政府",
-        "siteB/memo.txt": "某某市发改委", "siteB/old.zip/2019/a.html": "某某市发改委"}
+        "siteA/2022/notice.html": "某某市城管局",
+        "siteA/clean.htm": "某某市人民政府",
+        "siteB/memo.txt": "某某市发改委",
+        "siteB/old.zip/2019/a.html": "某某市发改委",
+    }
 
 
 def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofreader):
@@ -131,15 +197,24 @@ def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofr
     (root / "broken.docx").write_bytes(b"PK\x03\x04 not a word document either")
     (root / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (root / "empty.html").write_text("<html><body><div class='nav'><a>首页</a></div></body></html>", encoding="utf-8")
-    (root / "export.jsonl").write_text('{"text": "加强城市管里执法队伍建设。"}\n{oops\n{"title": "无正文"}\n',
-                                       encoding="utf-8")
+    (root / "export.jsonl").write_text(
+        '{"text": "加强城市管里执法队伍建设。"}\n{oops\n{"title": "无正文"}\n', encoding="utf-8"
+    )
     out = tmp_path / "out"
     result = scan([root], out, proofreader, max_bytes=2**20)
     found = statuses(out)
     assert found["ok.txt"] == "done:" and found["export.jsonl:1"] == "done:"
     reasons = {path: status.split(":", 1)[1] for path, status in found.items() if status.startswith("failed")}
-    assert set(reasons) == {"binary.html", "big.txt", "broken.zip", "broken.docx", "old.doc", "empty.html",
-                            "export.jsonl:2", "export.jsonl:3"}
+    assert set(reasons) == {
+        "binary.html",
+        "big.txt",
+        "broken.zip",
+        "broken.docx",
+        "old.doc",
+        "empty.html",
+        "export.jsonl:2",
+        "export.jsonl:3",
+    }
     assert "binary file" in reasons["binary.html"]
     assert reasons["big.txt"].startswith("file too large (7 MB; limit 1 MB)")
     assert "not a readable .zip archive" in reasons["broken.zip"]
@@ -160,7 +235,7 @@ class _DiesOnMarker(Checker):
     default = False
 
     @classmethod
-    def from_resources(cls, resources) -> "_DiesOnMarker":
+    def from_resources(cls, resources) -> _DiesOnMarker:
         return cls()
 
     def check(self, sentence):
@@ -200,7 +275,9 @@ def test_rerun_does_no_work_and_changed_or_removed_files_are_rechecked(archive, 
     changed = scan([archive], out, proofreader)
     assert (changed.checked, changed.removed) == (1, 1)
     memo_rows = [r for r in finding_tuples(out) if r[1] == "siteB/memo.txt"]
-    assert [(r[3], r[4], r[5]) for r in memo_rows] == [(15 + 11, 15 + 13, "布署")]  # after a 14-character line and its newline
+    assert [(r[3], r[4], r[5]) for r in memo_rows] == [
+        (15 + 11, 15 + 13, "布署")
+    ]  # after a 14-character line and its newline
     assert len(finding_tuples(out)) == len(before)
 
 
@@ -233,17 +310,21 @@ def test_article_extraction_keeps_main_text_title_and_date():
 
 
 def test_article_extraction_of_an_old_table_layout_page():
-    markup = ("<html><head><title>某某县人民政府关于印发办法的通知_某某县人民政府</title></head><body>"
-              "<table class='top'><tr><td><a href='/'>首页</a> <a>机构</a> <a>信息公开</a></td></tr></table>"
-              "<table><tr><td class='left'><a>通知公告</a><br><a>工作动态</a><br><a>政策解读</a></td>"
-              "<td><div class='title'>某某县人民政府关于印发办法的通知</div><div>2021年05月10日 来源：县政府办</div>"
-              "<div id='zoom'>各乡镇人民政府，县直各单位：<br>现将《某某县城市管里办法》印发给你们，请认真贯彻执行。"
-              "<br>特此通知。</div></td></tr></table>"
-              "<div class='bottom'>主办单位：某某县人民政府办公室 技术支持：某某网络公司</div></body></html>")
+    markup = (
+        "<html><head><title>某某县人民政府关于印发办法的通知_某某县人民政府</title></head><body>"
+        "<table class='top'><tr><td><a href='/'>首页</a> <a>机构</a> <a>信息公开</a></td></tr></table>"
+        "<table><tr><td class='left'><a>通知公告</a><br><a>工作动态</a><br><a>政策解读</a></td>"
+        "<td><div class='title'>某某县人民政府关于印发办法的通知</div><div>2021年05月10日 来源：县政府办</div>"
+        "<div id='zoom'>各乡镇人民政府，县直各单位：<br>现将《某某县城市管里办法》印发给你们，请认真贯彻执行。"
+        "<br>特此通知。</div></td></tr></table>"
+        "<div class='bottom'>主办单位：某某县人民政府办公室 技术支持：某某网络公司</div></body></html>"
+    )
     article = extract_article(markup)
     assert (article.title, article.date) == ("某某县人民政府关于印发办法的通知", dt.date(2021, 5, 10))
-    assert article.text == ("2021年05月10日 来源：县政府办\n各乡镇人民政府，县直各单位：\n"
-                            "现将《某某县城市管里办法》印发给你们，请认真贯彻执行。\n特此通知。")
+    assert article.text == (
+        "2021年05月10日 来源：县政府办\n各乡镇人民政府，县直各单位：\n"
+        "现将《某某县城市管里办法》印发给你们，请认真贯彻执行。\n特此通知。"
+    )
 
 
 def test_cli_scan_exit_codes_and_reports(archive, tmp_path, capsys):
@@ -258,8 +339,10 @@ def test_cli_scan_exit_codes_and_reports(archive, tmp_path, capsys):
     with (out / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert sorted((r["path"], r["original"], r["suggestions"]) for r in rows) == [
-        ("siteA/2022/notice.html", "城市管里", "城市管理"), ("siteB/memo.txt", "布署", "部署"),
-        ("siteB/old.zip/2019/a.html", "城市管里", "城市管理")]
+        ("siteA/2022/notice.html", "城市管里", "城市管理"),
+        ("siteB/memo.txt", "布署", "部署"),
+        ("siteB/old.zip/2019/a.html", "城市管里", "城市管理"),
+    ]
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
     assert summary[1:] == [("siteA", 2, 1, 1, 1, 0), ("siteB", 2, 2, 2, 2, 0), ("合计 Total", 4, 3, 3, 3, 0)]
@@ -289,11 +372,25 @@ def test_kill_9_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path, proof
     scan([root], reference, proofreader)
     expected = finding_tuples(reference)
     assert sorted({(r[1], r[5]) for r in expected if r[5] in ("城市管里", "布署")}) == sorted(
-        (f"site{i % 3}/{i:04d}.html", "城市管里" if i % 2 else "布署") for i in range(900))
+        (f"site{i % 3}/{i:04d}.html", "城市管里" if i % 2 else "布署") for i in range(900)
+    )
 
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "proofread.cli", "scan", str(root), "--out", str(out), "--workers", "2",
-               "--batch-size", "4", "--progress", "never"]
+    command = [
+        sys.executable,
+        "-m",
+        "proofread.cli",
+        "scan",
+        str(root),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--batch-size",
+        "4",
+        "--progress",
+        "never",
+    ]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     done = 0
     deadline = time.monotonic() + 60
@@ -324,24 +421,36 @@ def test_kill_9_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path, proof
     assert resumed.counts == {"done": 900}
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
-                    reason="chromium is not installed (apt-get install chromium) - report.html is not rendered")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
+    reason="chromium is not installed (apt-get install chromium) - report.html is not rendered",
+)
 def test_report_html_renders_in_headless_chromium(archive, tmp_path, proofreader):
     out = tmp_path / "out"
     scan([archive], out, proofreader)
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     url = (out / "report.html").as_uri()
     dom = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=60).stdout
     # The script ran (it fills the count) and the findings are there, span highlighted.
-    assert "<span id=\"count\">3 / 3</span>" in dom
-    assert "<mark class=\"error\">城市管里</mark>" in dom
+    assert '<span id="count">3 / 3</span>' in dom
+    assert '<mark class="error">城市管里</mark>' in dom
     # Filters are read from the address: severity error, text 布署 -> the one memo.txt finding.
-    dom = subprocess.run([chromium, *flags, "--dump-dom", url + "#severity=error&q=%E5%B8%83%E7%BD%B2"],
-                         capture_output=True, text=True, timeout=60).stdout
-    assert "<span id=\"count\">1 / 3</span>" in dom
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", url + "#severity=error&q=%E5%B8%83%E7%BD%B2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert '<span id="count">1 / 3</span>' in dom
     shot = tmp_path / "report.png"
-    subprocess.run([chromium, *flags, "--window-size=1280,900", f"--screenshot={shot}", url],
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [chromium, *flags, "--window-size=1280,900", f"--screenshot={shot}", url], capture_output=True, timeout=60
+    )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

@@ -3,6 +3,7 @@
 Example sentences are written for these tests (none is taken from an evaluation set); the
 misspellings in them are not in the shipped dictionaries, so only the model can find them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,8 @@ from proofread.checkers.base import Sentence
 from proofread.checkers.spelling_model import SpellingModelChecker, windows
 from proofread.finding import Severity, apply_findings
 from proofread.model.corrector import load_default
-from proofread.text.chars import is_han
 from proofread.segment import Segmenter
+from proofread.text.chars import is_han
 
 ROOT = Path(__file__).resolve().parents[1]
 # (text with one wrong character, position, wrong, right)
@@ -110,7 +111,7 @@ def test_pipeline_finding_has_exact_offsets_and_fields(proofreader):
     assert len(findings) == 1
     f = findings[0]
     assert (f.start, f.end, f.original, f.suggestions) == (7, 8, "捡", ("检",))
-    assert text[f.start:f.end] == "捡"
+    assert text[f.start : f.end] == "捡"
     assert f.category == "typo" and f.source == "charlm" and f.priority == 10
     assert f.severity == (Severity.ERROR if f.confidence >= 0.9 else Severity.WARNING)
     assert f.message == "“捡”疑为“检”之误"
@@ -126,7 +127,7 @@ def test_protected_inspection_term_stays_whole_beside_a_real_error(proofreader):
     sentence; 错敏词 (a protected term, rare in the corpus) is still not read as 错名词."""
     line = (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8").splitlines()[8]
     findings = [f for f in proofreader.check(line) if f.rule == "model.ngram"]
-    assert [(line[f.start:f.end], f.suggestions) for f in findings] == [("时", ("实",))]
+    assert [(line[f.start : f.end], f.suggestions) for f in findings] == [("时", ("实",))]
     assert "错敏词" in line
 
 
@@ -253,8 +254,11 @@ def test_component_pairs_come_from_character_construction(model, tmp_path):
     from proofread.model.words import build_component_pairs
 
     build_component_pairs(model.vocab, tmp_path)
-    pairs = {tuple(line.split("\t")) for line in (tmp_path / "components.tsv").read_text(encoding="utf-8").splitlines()
-             if not line.startswith("#")}
+    pairs = {
+        tuple(line.split("\t"))
+        for line in (tmp_path / "components.tsv").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    }
     for a, b in [("在", "茬"), ("利", "禾"), ("规", "见"), ("跌", "秩"), ("失", "跌")]:
         assert tuple(sorted((a, b))) in pairs
     # Sharing only a common radical (氵) makes no pair.
@@ -332,14 +336,20 @@ def test_glyph_table_is_what_the_fonts_render(model, tmp_path):
     assert vectors[0] @ vectors[1] > 0.9 > 0.5 > vectors[2] @ vectors[3]
     # The shipped table is exactly what the build derives (about 4 s).
     glyphs.build_glyph_pairs(model.vocab, tmp_path)
-    assert (tmp_path / "glyphs.tsv").read_text(encoding="utf-8") == (model.directory / "glyphs.tsv").read_text(encoding="utf-8")
+    assert (tmp_path / "glyphs.tsv").read_text(encoding="utf-8") == (model.directory / "glyphs.tsv").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_sentence_with_one_edit_takes_further_edits_at_the_follow_threshold(model):
-    texts = [t for t, *_ in CLEAR_ERRORS] + CLEAN + [
-        "人民捡察院依法保障农民的吐地承包经营权。",
-        "坚持和完善名族区域自治制度，加强城市管里执法队伍建设。",
-    ]
+    texts = (
+        [t for t, *_ in CLEAR_ERRORS]
+        + CLEAN
+        + [
+            "人民捡察院依法保障农民的吐地承包经营权。",
+            "坚持和完善名族区域自治制度，加强城市管里执法队伍建设。",
+        ]
+    )
     strict = model.correct(texts, follow_ratio=1.0)
     relaxed = model.correct(texts, follow_ratio=0.5)
     # Which sentences change never depends on the follow ratio: a first edit needs the full threshold.
@@ -397,12 +407,15 @@ def test_the_follow_ratio_option_reaches_the_checker(model):
 def test_a_batch_corrected_on_two_threads_finds_exactly_what_one_thread_finds():
     """Many windows are split between threads; the findings must not depend on the split."""
     notice = (ROOT / "examples" / "notice.txt").read_text(encoding="utf-8")
-    docs = [notice] + [" ".join(t for t, *_ in CLEAR_ERRORS[i:] + CLEAR_ERRORS[:i]) + CLEAN[i]
-                       for i in range(len(CLEAR_ERRORS))] * 40
+    docs = [notice] + [
+        " ".join(t for t, *_ in CLEAR_ERRORS[i:] + CLEAR_ERRORS[:i]) + CLEAN[i] for i in range(len(CLEAR_ERRORS))
+    ] * 40
 
     def findings(threads: int) -> list[list[tuple]]:
         pr = Proofreader(components=["spelling_model"], options={"model_threads": threads})
-        return [[(f.start, f.end, f.suggestions, f.confidence) for f in found] for found in pr.pipe(docs, batch_size=64)]
+        return [
+            [(f.start, f.end, f.suggestions, f.confidence) for f in found] for found in pr.pipe(docs, batch_size=64)
+        ]
 
     one = findings(1)
     assert sum(map(len, one)) >= 6 * 6 * 40  # every clear error of every document is found

@@ -1,4 +1,5 @@
 """Normalisation, sentence splitting and extraction: exact offsets on real inputs."""
+
 import pytest
 
 from proofread.text import normalize, split_sentences

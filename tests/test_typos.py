@@ -1,4 +1,5 @@
 """Input-method typos planted for the planted-typo benchmark and the scorer's tuning."""
+
 from __future__ import annotations
 
 import jieba
@@ -23,7 +24,7 @@ def test_a_planted_typo_replaces_one_character_of_a_word_by_a_character_that_sou
     assert len(typos) == 40
     for typo in typos:
         wrong, right = typo.text[typo.position], typo.clean[typo.position]
-        assert typo.text[:typo.position] + right + typo.text[typo.position + 1:] == typo.clean
+        assert typo.text[: typo.position] + right + typo.text[typo.position + 1 :] == typo.clean
         assert wrong != right
         assert fuzzy(main_reading(wrong)) == fuzzy(main_reading(right))
         assert typo.kind == (SOUND if main_reading(wrong) == main_reading(right) else SIMILAR_SOUND)
@@ -33,7 +34,7 @@ def test_a_planted_typo_replaces_one_character_of_a_word_by_a_character_that_sou
             if start <= typo.position < start + len(word):
                 break
             start += len(word)
-        assert word in words and typo.text[start:start + len(word)] not in words
+        assert word in words and typo.text[start : start + len(word)] not in words
     assert len({(t.clean, t.position, t.text) for t in typos}) > 10  # varied, not one typo repeated
 
 

@@ -1,9 +1,11 @@
 """What a pipeline component is, what it sees, and how it is registered."""
+
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from ..finding import Finding
 
@@ -21,7 +23,7 @@ class Sentence:
 
     __slots__ = ("text", "start", "date", "doc", "protected", "_segmenter", "_bounds")
 
-    def __init__(self, text: str, start: int, date: dt.date, doc: int, segmenter: "Segmenter") -> None:
+    def __init__(self, text: str, start: int, date: dt.date, doc: int, segmenter: Segmenter) -> None:
         self.text = text
         self.start = start  # offset in the normalised document
         self.date = date
@@ -62,16 +64,14 @@ class Component(ABC):
 
     @classmethod
     @abstractmethod
-    def from_resources(cls, resources: "Resources") -> "Component":
-        ...
+    def from_resources(cls, resources: Resources) -> Component: ...
 
 
 class Guard(Component):
     """Marks spans that no checker may flag (``Sentence.protected``)."""
 
     @abstractmethod
-    def protect(self, sentence: Sentence) -> list[tuple[int, int]]:
-        ...
+    def protect(self, sentence: Sentence) -> list[tuple[int, int]]: ...
 
 
 class Checker(Component):

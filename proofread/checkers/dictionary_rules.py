@@ -1,8 +1,10 @@
 """Curated and user dictionaries of kind ``rules``: wrong form -> finding."""
+
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import ahocorasick
 
@@ -57,7 +59,7 @@ class DictionaryRules(Checker):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> "DictionaryRules":
+    def from_resources(cls, resources) -> DictionaryRules:
         return cls(iter_rules(resources.dictionaries, "rules"))
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -88,8 +90,8 @@ def applies(rule: Rule, sentence: Sentence, start: int, end: int) -> bool:
     text = sentence.text
     if rule.since is not None and sentence.date < rule.since:
         return False
-    before = text[max(0, start - CONTEXT):start]
-    after = text[end:end + CONTEXT]
+    before = text[max(0, start - CONTEXT) : start]
+    after = text[end : end + CONTEXT]
     if rule.since is not None and placed_before(rule.since, text, before, after):
         return False
     if rule.before is not None and not rule.before.search(before):
@@ -106,7 +108,7 @@ def applies(rule: Rule, sentence: Sentence, start: int, end: int) -> bool:
     return rule.boundary == "char" or sentence.is_word_span(start, end)
 
 
-def placed_before(change: "dt.date", text: str, before: str, after: str = "") -> bool:
+def placed_before(change: dt.date, text: str, before: str, after: str = "") -> bool:
     """Whether the sentence places the match before ``change``: 原/前 before it, 现/更名 after it,
     or an earlier year or decade in the sentence."""
     if _PAST_PREFIX.search(before) or _PAST_SUFFIX.match(after):

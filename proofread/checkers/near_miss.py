@@ -1,4 +1,5 @@
 """What the near-miss checkers share: which characters count as confusable."""
+
 from __future__ import annotations
 
 import functools

@@ -4,10 +4,11 @@ GB/T 15835—2011《出版物上数字用法》: a number used as a label, as a 
 as “〇”; “零” is for quantities (一百零五). A Latin 0 or letter O among Chinese digits is a
 typing slip of the same kind. Years in Arabic numerals (2023年) are left alone.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..finding import Finding, Severity
 from .base import Checker, Sentence, register
@@ -29,7 +30,7 @@ class NumberUsage(Checker):
     priority = 50  # a curated rule, like the dictionaries
 
     @classmethod
-    def from_resources(cls, resources) -> "NumberUsage":
+    def from_resources(cls, resources) -> NumberUsage:
         return cls()
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:

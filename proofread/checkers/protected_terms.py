@@ -1,7 +1,8 @@
 """Protected terms (place, unit and leader names): an allow-list no checker may flag."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import ahocorasick
 
@@ -24,7 +25,7 @@ class ProtectedTerms(Guard):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> "ProtectedTerms":
+    def from_resources(cls, resources) -> ProtectedTerms:
         return cls(iter_rules(resources.dictionaries, "protected"))
 
     def protect(self, sentence: Sentence) -> list[tuple[int, int]]:

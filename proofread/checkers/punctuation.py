@@ -4,10 +4,11 @@ Two kinds that need no judgement: a half-width mark between two Chinese characte
 (联系人:王明, 工作,确保; severity info) and the same mark typed twice (落实。。, 工作，，;
 warning). An ellipsis (……) and a dash (——) are doubled by design and are not touched.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..finding import Finding, Severity
 from ..text.chars import is_han
@@ -31,7 +32,7 @@ class Punctuation(Checker):
     enabled_by = "punctuation"
 
     @classmethod
-    def from_resources(cls, resources) -> "Punctuation":
+    def from_resources(cls, resources) -> Punctuation:
         return cls()
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -40,14 +41,23 @@ class Punctuation(Checker):
             i = m.start()
             if 0 < i < len(text) - 1 and is_han(text[i - 1]) and is_han(text[i + 1]):
                 mark = m.group()
-                yield self._finding(i, i + 1, mark, _FULL_WIDTH[mark], "punct.half_width", Severity.INFO,
-                                    f"中文之间的标点用全角“{_FULL_WIDTH[mark]}”，不用半角“{mark}”")
+                yield self._finding(
+                    i,
+                    i + 1,
+                    mark,
+                    _FULL_WIDTH[mark],
+                    "punct.half_width",
+                    Severity.INFO,
+                    f"中文之间的标点用全角“{_FULL_WIDTH[mark]}”，不用半角“{mark}”",
+                )
         for m in _DOUBLED.finditer(text):
-            yield self._finding(m.start(), m.end(), m.group(), m.group(1), "punct.doubled", Severity.WARNING,
-                                f"标点“{m.group(1)}”重复")
+            yield self._finding(
+                m.start(), m.end(), m.group(), m.group(1), "punct.doubled", Severity.WARNING, f"标点“{m.group(1)}”重复"
+            )
 
-    def _finding(self, start: int, end: int, original: str, suggestion: str, rule: str, severity: Severity,
-                 message: str) -> Finding:
+    def _finding(
+        self, start: int, end: int, original: str, suggestion: str, rule: str, severity: Severity, message: str
+    ) -> Finding:
         return Finding(
             start=start,
             end=end,

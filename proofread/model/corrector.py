@@ -13,12 +13,13 @@ errors close together no longer hide each other. Errors cluster, so a sentence t
 has an edit takes further ones at ``threshold * follow_ratio``; which sentences change at all
 still depends on the full threshold alone.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -35,18 +36,44 @@ ATTESTED_ONLY = 4  # a pair seen in training errors but in no confusion table
 COMPONENT = 5  # alike by construction (components.tsv), in no pronunciation or stroke table
 
 FEATURES = (
-    "gain", "gain_pos", "new_word_2", "new_word_3plus", "new_word_freq", "orig_word_2", "orig_word_3plus",
-    "sound", "similar_sound", "shape", "pair_count", "orig_char_freq", "cand_char_freq", "gain_x_orig_word",
-    "only_real_word", "real_word_3plus", "real_minus_new_freq", "no_word", "gain_x_only_real", "gain_x_no_word",
-    "orig_word_freq", "orig_trigram_count", "cand_trigram_count", "pair", "gain_x_pair",
+    "gain",
+    "gain_pos",
+    "new_word_2",
+    "new_word_3plus",
+    "new_word_freq",
+    "orig_word_2",
+    "orig_word_3plus",
+    "sound",
+    "similar_sound",
+    "shape",
+    "pair_count",
+    "orig_char_freq",
+    "cand_char_freq",
+    "gain_x_orig_word",
+    "only_real_word",
+    "real_word_3plus",
+    "real_minus_new_freq",
+    "no_word",
+    "gain_x_only_real",
+    "gain_x_no_word",
+    "orig_word_freq",
+    "orig_trigram_count",
+    "cand_trigram_count",
+    "pair",
+    "gain_x_pair",
     # How unlikely the original is in its context, and how the candidate compares with the
     # other candidates at the same position.
-    "orig_window_logp", "orig_centre_logp", "gain_right", "gain_margin", "position_candidates",
+    "orig_window_logp",
+    "orig_centre_logp",
+    "gain_right",
+    "gain_margin",
+    "position_candidates",
     "component",  # the pair comes only from components.tsv (kind COMPONENT)
     # Word-level plausibility: best-segmentation log-probability change over +-SEG_WINDOW characters.
     "seg_gain",
     # How name-like the original and its neighbours are (transliterations and place names read as rare text).
-    "orig_name_char", "neighbour_name_char",
+    "orig_name_char",
+    "neighbour_name_char",
     "glyph_similarity",  # rendered-glyph cosine of the pair where glyphs.tsv lists it, else 0
 )
 SEG_WINDOW = 4
@@ -159,27 +186,33 @@ class SpellingModel:
         starts = PAD + np.concatenate(([0], np.cumsum(lengths + PAD)[:-1])) if len(texts) else lengths
         flat = np.full(int(lengths.sum() + PAD * (len(texts) + 1)), BOUNDARY, dtype=np.int64)
         for text, start in zip(texts, starts.tolist()):
-            flat[start:start + len(text)] = self.vocab.encode(text)
+            flat[start : start + len(text)] = self.vocab.encode(text)
         return flat, starts, lengths
 
-    def editable_mask(self, texts: Sequence[str], flat: np.ndarray, starts: np.ndarray,
-                      editable: Sequence[Sequence[bool]] | None = None) -> np.ndarray:
+    def editable_mask(
+        self,
+        texts: Sequence[str],
+        flat: np.ndarray,
+        starts: np.ndarray,
+        editable: Sequence[Sequence[bool]] | None = None,
+    ) -> np.ndarray:
         """Over ``flat``: the Chinese characters in the vocabulary, less any ``editable`` locks."""
         allowed = np.zeros(len(flat), dtype=bool)
         for i, (text, start) in enumerate(zip(texts, starts.tolist())):
             mask = np.fromiter((is_han(ch) for ch in text), dtype=bool, count=len(text))
             if editable is not None:
                 mask &= np.asarray(editable[i], dtype=bool)
-            allowed[start:start + len(text)] = mask
+            allowed[start : start + len(text)] = mask
         return allowed & (flat >= SPECIAL)
 
-    def candidates(
-        self, flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, editable: np.ndarray
-    ) -> Candidates:
+    def candidates(self, flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, editable: np.ndarray) -> Candidates:
         """Candidate rows for every editable position (``editable``: bool over ``flat``)."""
         sent_of = np.repeat(np.arange(len(starts)), lengths)
-        gpos = (np.concatenate([np.arange(s, s + n) for s, n in zip(starts.tolist(), lengths.tolist())])
-                if len(starts) else np.zeros(0, dtype=np.int64))
+        gpos = (
+            np.concatenate([np.arange(s, s + n) for s, n in zip(starts.tolist(), lengths.tolist())])
+            if len(starts)
+            else np.zeros(0, dtype=np.int64)
+        )
         keep = editable[gpos]
         sent_of, gpos = sent_of[keep], gpos[keep]
         real = flat >= SPECIAL
@@ -247,56 +280,93 @@ class SpellingModel:
         g, c, idx = uniq // 65536, uniq % 65536, idx[first_of]
         sentence = np.searchsorted(starts, g, "right") - 1
         gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right = self._gain(
-            flat, g, c, starts[sentence] + lengths[sentence])
+            flat, g, c, starts[sentence] + lengths[sentence]
+        )
         margin, per_position = _margin_to_rivals(g, gain)
         # Rows at or below min_gain are never accepted: drop them before the costlier features.
         keep = gain > self.min_gain
-        (g, c, idx, sentence, gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right, margin, per_position,
-         new_len, new_freq, real_len, real_freq) = (a[keep] for a in (
-            g, c, idx, sentence, gain, orig_ngram, cand_ngram, orig_logp, orig_centre, gain_right, margin,
-            per_position, new_len, new_freq, real_len, real_freq))
+        (
+            g,
+            c,
+            idx,
+            sentence,
+            gain,
+            orig_ngram,
+            cand_ngram,
+            orig_logp,
+            orig_centre,
+            gain_right,
+            margin,
+            per_position,
+            new_len,
+            new_freq,
+            real_len,
+            real_freq,
+        ) = (
+            a[keep]
+            for a in (
+                g,
+                c,
+                idx,
+                sentence,
+                gain,
+                orig_ngram,
+                cand_ngram,
+                orig_logp,
+                orig_centre,
+                gain_right,
+                margin,
+                per_position,
+                new_len,
+                new_freq,
+                real_len,
+                real_freq,
+            )
+        )
         kind = self._conf_kind[idx]
         o = flat[g]
         olen = orig_len[g]
         only_real = (new_len == 0) & (real_len > 0)
         no_word = (new_len == 0) & (real_len == 0)
-        feats = np.column_stack([
-            gain,
-            np.maximum(gain, 0.0),
-            new_len == 2,
-            new_len >= 3,
-            new_freq,
-            olen == 2,
-            olen >= 3,
-            kind == 1,
-            kind == 2,
-            kind == 3,
-            np.log1p(self._conf_count[idx]),
-            self.lm.log_unigram[o],
-            self.lm.log_unigram[c],
-            gain * (olen >= 2),
-            only_real,
-            real_len >= 3,
-            real_freq - new_freq,
-            no_word,
-            gain * only_real,
-            gain * no_word,
-            orig_freq[g],
-            orig_ngram,
-            cand_ngram,
-            np.zeros(len(g)),
-            np.zeros(len(g)),
-            orig_logp,
-            orig_centre,
-            gain_right,
-            margin,
-            np.log(per_position),
-            kind == COMPONENT,
-            self._seg_gain(flat, g, c[:, None]),
-            self._name_char[o],
-            np.maximum(self._name_char[flat[g - 1]], self._name_char[flat[g + 1]]),
-            self._conf_glyph[idx],
-        ]).astype(np.float64)
+        feats = np.column_stack(
+            [
+                gain,
+                np.maximum(gain, 0.0),
+                new_len == 2,
+                new_len >= 3,
+                new_freq,
+                olen == 2,
+                olen >= 3,
+                kind == 1,
+                kind == 2,
+                kind == 3,
+                np.log1p(self._conf_count[idx]),
+                self.lm.log_unigram[o],
+                self.lm.log_unigram[c],
+                gain * (olen >= 2),
+                only_real,
+                real_len >= 3,
+                real_freq - new_freq,
+                no_word,
+                gain * only_real,
+                gain * no_word,
+                orig_freq[g],
+                orig_ngram,
+                cand_ngram,
+                np.zeros(len(g)),
+                np.zeros(len(g)),
+                orig_logp,
+                orig_centre,
+                gain_right,
+                margin,
+                np.log(per_position),
+                kind == COMPONENT,
+                self._seg_gain(flat, g, c[:, None]),
+                self._name_char[o],
+                np.maximum(self._name_char[flat[g - 1]], self._name_char[flat[g + 1]]),
+                self._conf_glyph[idx],
+            ]
+        ).astype(np.float64)
         single = Candidates(sentence, g - starts[sentence], o, c, feats, np.full(len(g), -1))
         if self.homophones is None:
             return single
@@ -335,24 +405,45 @@ class SpellingModel:
         olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
         o = flat[g0]
         log_freq = self.lm.log_unigram
-        feats = np.column_stack([
-            gain, np.maximum(gain, 0.0),
-            olen == 0, np.zeros(len(g0)), wfreq,  # new two-character word where none stood
-            olen == 2, olen >= 3,
-            np.ones(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)),
-            (log_freq[o] + log_freq[flat[g0 + 1]]) / 2, (log_freq[c1] + log_freq[c2]) / 2,
-            gain * (olen >= 2),
-            olen >= 2, np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)), gain * (olen >= 2), np.zeros(len(g0)),
-            np.maximum(orig_freq[g0], orig_freq[g0 + 1]),
-            np.where(np.isfinite(orig_bi), orig_bi, -1.0), np.where(np.isfinite(cand_bi), cand_bi, -1.0),
-            np.ones(len(g0)), gain,
-            (before * valid).sum(axis=1), before[:, 0], (delta * valid)[:, 2:].sum(axis=1),
-            np.zeros(len(g0)), np.zeros(len(g0)), np.zeros(len(g0)),
-            self._seg_gain(flat, g0, np.column_stack([c1, c2])),
-            np.maximum(self._name_char[o], self._name_char[flat[g0 + 1]]),
-            np.maximum(self._name_char[flat[g0 - 1]], self._name_char[flat[g0 + 2]]),
-            np.zeros(len(g0)),
-        ]).astype(np.float64)
+        feats = np.column_stack(
+            [
+                gain,
+                np.maximum(gain, 0.0),
+                olen == 0,
+                np.zeros(len(g0)),
+                wfreq,  # new two-character word where none stood
+                olen == 2,
+                olen >= 3,
+                np.ones(len(g0)),
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                (log_freq[o] + log_freq[flat[g0 + 1]]) / 2,
+                (log_freq[c1] + log_freq[c2]) / 2,
+                gain * (olen >= 2),
+                olen >= 2,
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                gain * (olen >= 2),
+                np.zeros(len(g0)),
+                np.maximum(orig_freq[g0], orig_freq[g0 + 1]),
+                np.where(np.isfinite(orig_bi), orig_bi, -1.0),
+                np.where(np.isfinite(cand_bi), cand_bi, -1.0),
+                np.ones(len(g0)),
+                gain,
+                (before * valid).sum(axis=1),
+                before[:, 0],
+                (delta * valid)[:, 2:].sum(axis=1),
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                np.zeros(len(g0)),
+                self._seg_gain(flat, g0, np.column_stack([c1, c2])),
+                np.maximum(self._name_char[o], self._name_char[flat[g0 + 1]]),
+                np.maximum(self._name_char[flat[g0 - 1]], self._name_char[flat[g0 + 2]]),
+                np.zeros(len(g0)),
+            ]
+        ).astype(np.float64)
         return Candidates(sentence, g0 - starts[sentence], o, c1, feats, c2)
 
     def _seg_gain(self, flat: np.ndarray, g: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -366,7 +457,7 @@ class SpellingModel:
         _, first, inv = np.unique(g, return_index=True, return_inverse=True)
         before = self.lattice.best_logp(windows[first])[inv]
         changed = windows.copy()
-        changed[:, SEG_WINDOW:SEG_WINDOW + width] = new
+        changed[:, SEG_WINDOW : SEG_WINDOW + width] = new
         return self.lattice.best_logp(changed) - before
 
     def _bigram_log_counts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -392,8 +483,14 @@ class SpellingModel:
         counts = self.lm.window_counts(changed)
         after = self.lm.position_scores(changed, WINDOW, counts)
         delta = (after - before) * valid
-        return (delta.sum(axis=1), orig_ngram, _trigram_evidence(counts), (before * valid).sum(axis=1),
-                before[:, 0], delta[:, 1:].sum(axis=1))
+        return (
+            delta.sum(axis=1),
+            orig_ngram,
+            _trigram_evidence(counts),
+            (before * valid).sum(axis=1),
+            before[:, 0],
+            delta[:, 1:].sum(axis=1),
+        )
 
     def confidence(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate is a right correction (the scorer in ``scorer.json``)."""
@@ -437,7 +534,7 @@ class SpellingModel:
             # Rescore only the sentences still changing; the others keep their editable mask off.
             live = np.zeros(len(flat), dtype=bool)
             for s in active.tolist():
-                live[starts[s]:starts[s] + lengths[s]] = True
+                live[starts[s] : starts[s] + lengths[s]] = True
             cands = self.candidates(flat, starts, lengths, allowed & live)
             if len(cands) == 0:
                 break
@@ -452,9 +549,9 @@ class SpellingModel:
                 g = starts[s] + pos
                 new = [int(cands.cand[r])] + ([int(cands.cand2[r])] if cands.cand2[r] >= 0 else [])
                 suggestion = "".join(self.vocab.char(i) for i in new)
-                out[s].append(Correction(pos, texts[s][pos:pos + len(new)], suggestion, float(conf[r])))
-                flat[g:g + len(new)] = new
-                allowed[g:g + len(new)] = False
+                out[s].append(Correction(pos, texts[s][pos : pos + len(new)], suggestion, float(conf[r])))
+                flat[g : g + len(new)] = new
+                allowed[g : g + len(new)] = False
             active = np.unique(cands.sentence[accepted])
             needed[active] = threshold * follow_ratio
         for found in out:
@@ -466,15 +563,16 @@ def _table_rows(path: Path) -> list[list[str]]:
     """Tab-separated fields of a model table's lines, without ``#`` comments; none if it is absent."""
     if not path.exists():
         return []
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]
+    return [
+        line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
 
 
 def apply_corrections(text: str, corrections: Sequence[Correction]) -> str:
     """``text`` with ``corrections`` made (they never overlap; a suggestion is as long as its original)."""
     chars = list(text)
     for c in corrections:
-        chars[c.position:c.position + len(c.original)] = c.suggestion
+        chars[c.position : c.position + len(c.original)] = c.suggestion
     return "".join(chars)
 
 
@@ -501,13 +599,17 @@ def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.n
 def _trigram_evidence(counts: tuple) -> np.ndarray:
     """Highest log count of the trigrams ending at the centre and the two columns after it
     (``counts``: ``CharNgramLM.window_counts`` of the windows)."""
-    tri = counts[0][3][:, WINDOW:WINDOW + 3]
+    tri = counts[0][3][:, WINDOW : WINDOW + 3]
     return np.where(np.isfinite(tri), tri, -1.0).max(axis=1)
 
 
 def _concat(a: Candidates, b: Candidates) -> Candidates:
-    return Candidates(*(np.concatenate([getattr(a, f), getattr(b, f)]) for f in
-                        ("sentence", "position", "orig", "cand", "features", "cand2")))
+    return Candidates(
+        *(
+            np.concatenate([getattr(a, f), getattr(b, f)])
+            for f in ("sentence", "position", "orig", "cand", "features", "cand2")
+        )
+    )
 
 
 def load_default() -> SpellingModel:

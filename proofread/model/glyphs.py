@@ -8,10 +8,11 @@ similarity of a candidate pair as a feature; the table adds no candidate pairs o
 a source of pairs it lowered held-out F1, or, limited to mending broken words, the share of
 planted input-method typos corrected: models/README.md).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def glyph_neighbours(chars: Sequence[str], vectors: np.ndarray, k: int = NEIGHBO
     """``{(a, b): similarity}`` with ``a < b``, for every b among a's k nearest glyphs or vice versa."""
     pairs: dict[tuple[str, str], float] = {}
     for start in range(0, len(chars), 1024):
-        sims = vectors[start:start + 1024] @ vectors.T
+        sims = vectors[start : start + 1024] @ vectors.T
         rows = np.arange(len(sims))
         sims[rows, start + rows] = -np.inf  # a glyph is not its own neighbour
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]

@@ -14,12 +14,13 @@ Two scoring modes:
   :mod:`proofread.model.neural.train` learn; they record it in their config as
   ``proofread_scoring``).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import torch
 
@@ -143,7 +144,7 @@ class HFCorrector:
                 last = start + size >= n
                 own_from = 0 if start == 0 else self.overlap
                 own_to = n - start if last else size - self.overlap
-                windows.append(_Window(t, start, ids[start:start + size], own_from, own_to))
+                windows.append(_Window(t, start, ids[start : start + size], own_from, own_to))
                 if last:
                     break
                 start += step
@@ -157,7 +158,7 @@ class HFCorrector:
         windows = [w for w in self._windows(texts) if w.ids]
         windows.sort(key=lambda w: len(w.ids))  # similar lengths share a batch: little padding
         for b in range(0, len(windows), self.batch_size):
-            batch = windows[b:b + self.batch_size]
+            batch = windows[b : b + self.batch_size]
             width = max(len(w.ids) for w in batch) + 2
             input_ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -215,7 +216,7 @@ class HFCorrector:
         picked = candidate_logits(self.model, hidden[r_idx, p_idx], index.to(self.device)).float().cpu()
         picked = picked.masked_fill(~valid, float("-inf"))
         best_p, best = picked.softmax(-1).max(-1)
-        for (r, p, w), ids, j, prob in zip(rows, cands, best.tolist(), best_p.tolist()):
+        for (_r, p, w), ids, j, prob in zip(rows, cands, best.tolist(), best_p.tolist()):
             if j == 0 or prob < self.threshold:  # candidate 0 is the input itself
                 continue
             ch = texts[w.text][w.start + p]
@@ -241,7 +242,9 @@ def quiet_loading():
     """No progress bars on stderr while a model loads (the CLI's output must stay clean)."""
     from transformers.utils import logging as hf_logging
 
-    was_disabled = hf_logging.are_progress_bars_disabled() if hasattr(hf_logging, "are_progress_bars_disabled") else True
+    was_disabled = (
+        hf_logging.are_progress_bars_disabled() if hasattr(hf_logging, "are_progress_bars_disabled") else True
+    )
     hf_logging.disable_progress_bar()
     try:
         yield

@@ -1,4 +1,5 @@
 """Count and store the character n-gram model (the slow half of ``python -m proofread.model.build``)."""
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,7 @@ def contamination_matcher(targets: list[str]) -> ahocorasick.Automaton:
     for t in targets:
         if len(t) >= OVERLAP:
             for i in range(len(t) - OVERLAP + 1):
-                automaton.add_word(t[i:i + OVERLAP], 0)
+                automaton.add_word(t[i : i + OVERLAP], 0)
         elif len(t) >= 8:
             automaton.add_word(t, 0)
     automaton.make_automaton()
@@ -59,7 +60,7 @@ def training_text(data_dir: Path, log=print, exclude: tuple[str, ...] = ()) -> t
     kept: list[str] = []
     stats = {"lines": 0, "held_back": 0, "overlap_with_evaluation": 0, "chars": 0}
     for path in text_files(data_dir):
-        if any(fnmatch(path.name[:-len(".txt.gz")], pattern) for pattern in exclude):
+        if any(fnmatch(path.name[: -len(".txt.gz")], pattern) for pattern in exclude):
             log(f"  skipped {path.name}")
             continue
         for line in read_lines(path):
@@ -107,7 +108,7 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
         # An n-gram may start or end at a line boundary, never span one.
         inner = np.zeros(len(keys), dtype=bool)
         for t in range(1, n - 1):
-            inner |= is_boundary[t:t + len(keys)]
+            inner |= is_boundary[t : t + len(keys)]
         keys = keys[~inner]
         keys, counts = np.unique(keys, return_counts=True)
         # Distinct followers of each (n-1)-gram, stored beside the exact (n-1)-gram table.
@@ -117,8 +118,10 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
         if n == 2:
             np.save(out / "order1.fanout.npy", fan.astype(np.uint16))
         else:
-            np.save(out / f"order{n - 1}.fanout.npy",
-                    np.clip(np.rint(np.log(np.maximum(fan, 1)) * fanout_scale), 0, 255).astype(np.uint8))
+            np.save(
+                out / f"order{n - 1}.fanout.npy",
+                np.clip(np.rint(np.log(np.maximum(fan, 1)) * fanout_scale), 0, 255).astype(np.uint8),
+            )
         del context, fanout, at, fan
         small = (counts <= 2) if n in FINGERPRINT_ORDERS else np.zeros(len(keys), dtype=bool)
         if n in FINGERPRINT_ORDERS:
@@ -131,10 +134,19 @@ def count_and_store(text: str, vocab: CharVocab, out: Path, log=print) -> dict:
         scale[str(n)] = s
         sizes[str(n)] = int(len(keys))
         prev_exact = keys
-        log(f"  order {n}: {len(keys):,} n-grams with counts, {int(small.sum()):,} as fingerprints ({time.time() - t0:.0f} s)")
+        log(
+            f"  order {n}: {len(keys):,} n-grams with counts, {int(small.sum()):,} as fingerprints "
+            f"({time.time() - t0:.0f} s)"
+        )
         del keys, counts, inner, small
-    return {"scale": scale, "ngrams": sizes, "vocab": len(vocab), "ids": int(len(ids)),
-            "smoothing": "witten_bell", "fanout_scale": fanout_scale}
+    return {
+        "scale": scale,
+        "ngrams": sizes,
+        "vocab": len(vocab),
+        "ids": int(len(ids)),
+        "smoothing": "witten_bell",
+        "fanout_scale": fanout_scale,
+    }
 
 
 def build_lm(data_dir: Path, out: Path, log=print, exclude: tuple[str, ...] = ()) -> dict:

@@ -15,6 +15,7 @@ fingerprints open with ``mmap_mode="r"`` (pages shared read-only between process
 keys are put back together in memory at load, so that a lookup is one ``np.searchsorted``.
 Scores are looked up for a whole batch of windows at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ def ngram_keys(ids: np.ndarray, order: int) -> np.ndarray:
     width = ids.shape[-1] - order + 1
     key = np.zeros(ids.shape[:-1] + (max(width, 0),), dtype=np.uint64)
     for t in range(order):
-        key = (key << np.uint64(16)) | ids[..., t:t + width]
+        key = (key << np.uint64(16)) | ids[..., t : t + width]
     return key
 
 
@@ -129,8 +130,10 @@ class SmallCounts:
         entry = (fp << np.uint16(1)) | (counts - 1).astype(np.uint16)
         order_ = np.lexsort((entry, bucket))
         bucket, entry = bucket[order_], entry[order_]
-        np.save(directory / f"order{order}.small_start.npy",
-                np.searchsorted(bucket, np.arange((1 << cls.BUCKET_BITS) + 1)).astype(np.uint32))
+        np.save(
+            directory / f"order{order}.small_start.npy",
+            np.searchsorted(bucket, np.arange((1 << cls.BUCKET_BITS) + 1)).astype(np.uint32),
+        )
         np.save(directory / f"order{order}.small.npy", entry)
 
     @classmethod
@@ -161,9 +164,9 @@ class CharVocab:
     def __init__(self, chars: list[str]) -> None:
         self.chars = chars  # chars[id] for ids >= SPECIAL
         table = np.full(_BMP, UNK, dtype=np.uint16)
-        table[ord("0"):ord("9") + 1] = DIGIT
-        table[ord("A"):ord("Z") + 1] = LATIN
-        table[ord("a"):ord("z") + 1] = LATIN
+        table[ord("0") : ord("9") + 1] = DIGIT
+        table[ord("A") : ord("Z") + 1] = LATIN
+        table[ord("a") : ord("z") + 1] = LATIN
         table[ord("\n")] = BOUNDARY  # line separator of the training text
         for i, ch in enumerate(chars, start=SPECIAL):
             if ord(ch) < _BMP:
@@ -212,8 +215,11 @@ class CharNgramLM:
         self.log_unigram = np.log(np.maximum(self.unigram, 0.5) / self.total)
         scale = {int(k): float(v) for k, v in meta["scale"].items()}
         self._counts = {n: CountTable(directory, n, scale[n]) for n in range(2, MAX_ORDER + 1)}
-        self._small = {n: SmallCounts(directory, n) for n in range(2, MAX_ORDER + 1)
-                       if (directory / f"order{n}.small.npy").exists()}
+        self._small = {
+            n: SmallCounts(directory, n)
+            for n in range(2, MAX_ORDER + 1)
+            if (directory / f"order{n}.small.npy").exists()
+        }
         # Smoothing needs how many distinct characters follow each context.
         self._fanout_scale = float(meta["fanout_scale"])
         with np.errstate(divide="ignore"):  # log 0 = -inf: an id never seen
@@ -233,8 +239,10 @@ class CharNgramLM:
         flat = keys.ravel()
         if order == 1:
             ids = flat.astype(np.int64)
-            return (self._log_unigram_count[ids].reshape(keys.shape),
-                    self._log_unigram_fanout[ids].reshape(keys.shape) if fanout else None)
+            return (
+                self._log_unigram_count[ids].reshape(keys.shape),
+                self._log_unigram_fanout[ids].reshape(keys.shape) if fanout else None,
+            )
         # Distinct queries only: far fewer probes.
         uniq, inverse = np.unique(flat, return_inverse=True)
         table = self._counts[order]
@@ -266,9 +274,9 @@ class CharNgramLM:
             if w >= n:
                 keys = ngram_keys(windows, n)
                 if n < MAX_ORDER:
-                    c[:, n - 1:], f[:, n - 1:] = self.log_counts_fanout(n, keys)
+                    c[:, n - 1 :], f[:, n - 1 :] = self.log_counts_fanout(n, keys)
                 else:
-                    c[:, n - 1:] = self.log_counts(n, keys)
+                    c[:, n - 1 :] = self.log_counts(n, keys)
             if n >= 3:  # bigrams are exact
                 lower = np.isfinite(counts[n - 1])
                 ok = lower.copy()

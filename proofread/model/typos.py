@@ -6,11 +6,12 @@ n/l, in/ing, ...), so that the word is no longer a word (民族 -> 名族, 管�
 replacement is drawn in proportion to its frequency, as an input method lists common
 characters first. The model's confusion tables are not used, so a typo they lack is possible.
 """
+
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import jieba
 
@@ -52,14 +53,17 @@ class TypoMaker:
         start, word = rng.choice(words)
         k = rng.randrange(len(word))
         reading = main_reading(word[k])
-        subs = [(c, f) for c, f in self.by_fuzzy.get(fuzzy(reading), ())
-                if c != word[k] and word[:k] + c + word[k + 1:] not in self.word_freq]
+        subs = [
+            (c, f)
+            for c, f in self.by_fuzzy.get(fuzzy(reading), ())
+            if c != word[k] and word[:k] + c + word[k + 1 :] not in self.word_freq
+        ]
         if not subs:
             return None
         c = rng.choices([c for c, _ in subs], [f for _, f in subs])[0]
         at = start + k
         kind = SOUND if main_reading(c) == reading else SIMILAR_SOUND
-        return Typo(sentence[:at] + c + sentence[at + 1:], sentence, at, kind)
+        return Typo(sentence[:at] + c + sentence[at + 1 :], sentence, at, kind)
 
     def plant_many(self, sentences: Iterable[str], n: int, seed: int) -> list[Typo]:
         """Up to ``n`` typos, one in each of the first sentences (in the given order) that take one."""

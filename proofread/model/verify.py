@@ -4,10 +4,11 @@ A proposal ``text[i] -> c`` is kept only where the character n-gram model scores
 the ``±window`` context higher with ``c`` than with the original, by at least
 ``margin`` (natural-log units). Cheap: one batched lookup for all proposals.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -21,11 +22,11 @@ class NgramVerifier:
         self.window = window
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, **kwargs) -> "NgramVerifier":
+    def from_path(cls, path: str | Path | None = None, **kwargs) -> NgramVerifier:
         """The LM in ``path``, or the shipped default model's when ``None``."""
         if path is None:
-            from .corrector import DEFAULT_NAME
             from .._resources import resource_dir
+            from .corrector import DEFAULT_NAME
 
             path = resource_dir("models") / DEFAULT_NAME
         return cls(CharNgramLM(path), **kwargs)
@@ -36,7 +37,7 @@ class NgramVerifier:
             return []
         w = self.window
         ids = np.full(len(text) + 2 * w, BOUNDARY, dtype=np.int64)
-        ids[w:w + len(text)] = self.lm.vocab.encode(text)
+        ids[w : w + len(text)] = self.lm.vocab.encode(text)
         index = np.array([i for i, _ in proposals], dtype=np.int64)
         windows = ids[index[:, None] + np.arange(2 * w + 1)[None, :]]
         changed = windows.copy()

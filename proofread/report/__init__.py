@@ -1,4 +1,5 @@
 """Reports of a scan: ``report.html``, ``findings.csv`` and ``report.xlsx`` in the output folder."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,4 +1,5 @@
 """What the reports show, read from the scan store: a summary row per unit, findings, failures."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -68,8 +69,10 @@ def unit_rows(db: sqlite3.Connection) -> list[UnitRow]:
 
 
 def total_row(rows: list[UnitRow]) -> UnitRow:
-    return UnitRow("合计 Total", *(sum(getattr(r, f) for r in rows)
-                                  for f in ("checked", "with_findings", "with_errors", "findings", "failed")))
+    return UnitRow(
+        "合计 Total",
+        *(sum(getattr(r, f) for r in rows) for f in ("checked", "with_findings", "with_errors", "findings", "failed")),
+    )
 
 
 def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:
@@ -86,6 +89,7 @@ def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:
 
 
 def failed_rows(db: sqlite3.Connection) -> list[FailedRow]:
-    rows = db.execute("SELECT unit, source, path, reason FROM articles WHERE status = 'failed' "
-                      "ORDER BY unit, source, path").fetchall()
+    rows = db.execute(
+        "SELECT unit, source, path, reason FROM articles WHERE status = 'failed' ORDER BY unit, source, path"
+    ).fetchall()
     return [FailedRow(*row) for row in rows]

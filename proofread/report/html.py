@@ -6,6 +6,7 @@ category and free text; then the files that could not be read. The page of
 ``check --format html`` (``document_*``) shares its styles: each draft's whole text
 with the findings marked in place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,8 +72,14 @@ _JS = """
 """
 
 
-def render_html(units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow], *,
-                title: str = "网站文章检查报告 Archive scan report", generated: dt.datetime | None = None) -> str:
+def render_html(
+    units: list[UnitRow],
+    findings: list[FindingRow],
+    failed: list[FailedRow],
+    *,
+    title: str = "网站文章检查报告 Archive scan report",
+    generated: dt.datetime | None = None,
+) -> str:
     generated = generated or dt.datetime.now().replace(microsecond=0)
     total = total_row(units)
     parts = [
@@ -105,8 +112,9 @@ def document_page_head(title: str, generated: dt.datetime | None = None) -> str:
     )
 
 
-def document_section(doc_id: str, text: str, findings: list[Finding], where: list[tuple[int, int]],
-                     anchor: str = "d") -> str:
+def document_section(
+    doc_id: str, text: str, findings: list[Finding], where: list[tuple[int, int]], anchor: str = "d"
+) -> str:
     """One checked document: its text with each finding's span marked and numbered (a span that
     overlaps an earlier one is listed but not marked twice), then the findings as a table
     (``where``: line and column of each finding) whose numbers link to the marks (ids
@@ -115,9 +123,11 @@ def document_section(doc_id: str, text: str, findings: list[Finding], where: lis
     for i, f in enumerate(findings, start=1):
         if f.start < pos:
             continue
-        marked.append(escape(text[pos:f.start]))
-        marked.append(f"<mark id='{anchor}-{i}' class='{escape(str(f.severity))}' title='{escape(f.message)}'>"
-                      f"{escape(f.original)}</mark><sup>{i}</sup>")
+        marked.append(escape(text[pos : f.start]))
+        marked.append(
+            f"<mark id='{anchor}-{i}' class='{escape(str(f.severity))}' title='{escape(f.message)}'>"
+            f"{escape(f.original)}</mark><sup>{i}</sup>"
+        )
         shown.add(i)
         pos = f.end
     marked.append(escape(text[pos:]))
@@ -127,13 +137,19 @@ def document_section(doc_id: str, text: str, findings: list[Finding], where: lis
         f"<td class='fix'>{' / '.join(escape(s) for s in f.suggestions) or '—'}</td>"
         f"<td class='sev {escape(str(f.severity))}'>{escape(SEVERITY_LABELS[str(f.severity)])}</td>"
         f"<td>{escape(f.message)}<br><span class='rule'>{escape(f.rule)} · {escape(f.category)}</span></td></tr>"
-        for i, (f, (line, col)) in enumerate(zip(findings, where), start=1))
+        for i, (f, (line, col)) in enumerate(zip(findings, where), start=1)
+    )
     errors = sum(str(f.severity) == "error" for f in findings)
-    table = ("<table><thead><tr><th>#</th><th>行:列 Line:col</th><th>原文 Original</th><th>建议 Suggestion</th>"
-             f"<th>级别 Severity</th><th>说明 Reason</th></tr></thead><tbody>{rows}</tbody></table>"
-             if findings else "<p>没有发现问题。No findings.</p>")
-    return (f"<section><h2>{escape(doc_id)} — 问题 {len(findings)} 处（严重 {errors}）</h2>"
-            f"<div class='text'>{''.join(marked)}</div>{table}</section>\n")
+    table = (
+        "<table><thead><tr><th>#</th><th>行:列 Line:col</th><th>原文 Original</th><th>建议 Suggestion</th>"
+        f"<th>级别 Severity</th><th>说明 Reason</th></tr></thead><tbody>{rows}</tbody></table>"
+        if findings
+        else "<p>没有发现问题。No findings.</p>"
+    )
+    return (
+        f"<section><h2>{escape(doc_id)} — 问题 {len(findings)} 处（严重 {errors}）</h2>"
+        f"<div class='text'>{''.join(marked)}</div>{table}</section>\n"
+    )
 
 
 def document_page_tail(documents: int, findings: int) -> str:
@@ -149,8 +165,10 @@ def _summary(units: list[UnitRow], total: UnitRow) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in SUMMARY_HEADER)
     body = []
     for row, css in [(u, "") for u in units] + [(total, " class='total'")]:
-        cells = "".join(f"<td class='n'>{getattr(row, f)}</td>"
-                        for f in ("checked", "with_findings", "with_errors", "findings", "failed"))
+        cells = "".join(
+            f"<td class='n'>{getattr(row, f)}</td>"
+            for f in ("checked", "with_findings", "with_errors", "findings", "failed")
+        )
         body.append(f"<tr{css}><td>{escape(row.unit)}</td>{cells}</tr>")
     return f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -166,7 +184,8 @@ def _filters(units: list[UnitRow], findings: list[FindingRow]) -> str:
     return (
         "<div class='filters'>"
         f"<select id='f-unit' aria-label='unit'>{_options('全部单位 All units', [u.unit for u in units])}</select>"
-        f"<select id='f-severity' aria-label='severity'>{_options('全部级别 All severities', severities, SEVERITY_LABELS)}</select>"
+        "<select id='f-severity' aria-label='severity'>"
+        f"{_options('全部级别 All severities', severities, SEVERITY_LABELS)}</select>"
         f"<select id='f-category' aria-label='category'>{_options('全部类别 All categories', categories)}</select>"
         "<input id='f-q' type='search' placeholder='搜索 Search…' aria-label='search'>"
         "<span id='count'></span></div>"
@@ -174,20 +193,25 @@ def _filters(units: list[UnitRow], findings: list[FindingRow]) -> str:
 
 
 def _findings(findings: list[FindingRow]) -> str:
-    head = ("<tr><th>单位 Unit</th><th>文章 Article</th><th>级别 Severity</th><th>类别 Category</th>"
-            "<th>原文 Sentence</th><th>建议 Suggestion</th><th>规则 Rule</th></tr>")
+    head = (
+        "<tr><th>单位 Unit</th><th>文章 Article</th><th>级别 Severity</th><th>类别 Category</th>"
+        "<th>原文 Sentence</th><th>建议 Suggestion</th><th>规则 Rule</th></tr>"
+    )
     rows = []
     for f in findings:
         a, b = f.offset, f.offset + len(f.original)
-        sentence = (f"{escape(f.sentence[:a])}<mark class='{escape(f.severity)}'>{escape(f.sentence[a:b])}</mark>"
-                    f"{escape(f.sentence[b:])}")
+        sentence = (
+            f"{escape(f.sentence[:a])}<mark class='{escape(f.severity)}'>{escape(f.sentence[a:b])}</mark>"
+            f"{escape(f.sentence[b:])}"
+        )
         name = escape(f.title or f.path)
         link = f"<a href='{escape(f.url)}'>{name}</a>" if f.url.startswith(("http://", "https://")) else name
         where = escape(f.url or _location(f))
         date = f" · {escape(f.date)}" if f.date else ""
         fix = " / ".join(escape(s) for s in f.suggestions.split("|") if s) or "—"
         rows.append(
-            f"<tr data-unit='{escape(f.unit)}' data-severity='{escape(f.severity)}' data-category='{escape(f.category)}'>"
+            f"<tr data-unit='{escape(f.unit)}' data-severity='{escape(f.severity)}' "
+            f"data-category='{escape(f.category)}'>"
             f"<td>{escape(f.unit)}</td><td class='article'>{link}<small>{where}{date}</small></td>"
             f"<td class='sev {escape(f.severity)}'>{escape(SEVERITY_LABELS.get(f.severity, f.severity))}</td>"
             f"<td>{escape(f.category)}</td><td class='sentence'>{sentence}</td><td class='fix'>{fix}</td>"
@@ -207,7 +231,10 @@ def _location(row: FindingRow | FailedRow) -> str:
 def _failed(failed: list[FailedRow]) -> str:
     if not failed:
         return "<p>没有。None.</p>"
-    rows = "".join(f"<tr><td>{escape(r.unit)}</td><td>{escape(_location(r))}</td><td>{escape(r.reason)}</td></tr>"
-                   for r in failed)
-    return ("<table id='failed'><thead><tr><th>单位 Unit</th><th>文件 File</th><th>原因 Reason</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><td>{escape(r.unit)}</td><td>{escape(_location(r))}</td><td>{escape(r.reason)}</td></tr>" for r in failed
+    )
+    return (
+        "<table id='failed'><thead><tr><th>单位 Unit</th><th>文件 File</th><th>原因 Reason</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )

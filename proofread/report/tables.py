@@ -1,4 +1,5 @@
 """``findings.csv`` and ``report.xlsx`` (summary, findings and unreadable-file sheets)."""
+
 from __future__ import annotations
 
 import csv
@@ -8,8 +9,14 @@ from pathlib import Path
 
 from .data import FailedRow, FindingRow, UnitRow, total_row
 
-SUMMARY_HEADER = ("单位 Unit", "检查文章数 Articles checked", "有问题文章数 With findings",
-                  "有严重错误文章数 With errors", "问题数 Findings", "无法读取文件数 Unreadable files")
+SUMMARY_HEADER = (
+    "单位 Unit",
+    "检查文章数 Articles checked",
+    "有问题文章数 With findings",
+    "有严重错误文章数 With errors",
+    "问题数 Findings",
+    "无法读取文件数 Unreadable files",
+)
 FINDING_HEADER = tuple(f.name for f in fields(FindingRow))
 FAILED_HEADER = tuple(f.name for f in fields(FailedRow))
 # Control characters that XML (and so .xlsx) cannot hold.

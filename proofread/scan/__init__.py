@@ -1,4 +1,5 @@
 """Bulk scan of published articles: resumable, parallel, with reports per unit (``proofread scan``)."""
+
 from .run import ScanOptions, ScanResult, run_scan
 from .sources import Item, UnitMap, iter_items
 

@@ -1,4 +1,5 @@
 """The ``proofread scan`` subcommand."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,23 +18,45 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     from ..cli import _date, add_pipeline_arguments  # shared with `check`
 
     scan = subparsers.add_parser(
-        "scan", help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit")
+        "scan", help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit"
+    )
     scan.add_argument("sources", nargs="+", metavar="SOURCE", help="folder (recursive), .zip archive or .jsonl export")
-    scan.add_argument("--out", required=True, metavar="DIR",
-                      help="output folder: scan state (scan.sqlite) and report.html, findings.csv, report.xlsx")
-    scan.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                      help="worker processes (default: number of cores)")
-    scan.add_argument("--units", metavar="FILE",
-                      help="unit mapping: 'prefix<TAB>unit' lines (folder path or URL prefix); "
-                           "default: the JSONL unit field, else the top folder name")
+    scan.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder: scan state (scan.sqlite) and report.html, findings.csv, report.xlsx",
+    )
+    scan.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: number of cores)"
+    )
+    scan.add_argument(
+        "--units",
+        metavar="FILE",
+        help="unit mapping: 'prefix<TAB>unit' lines (folder path or URL prefix); "
+        "default: the JSONL unit field, else the top folder name",
+    )
     add_pipeline_arguments(scan)
     scan.add_argument("--date", type=_date, help="date for articles without one, YYYY-MM-DD (default: today)")
-    scan.add_argument("--max-size", type=float, default=20, metavar="MB",
-                      help="files larger than this are listed as unreadable (default: 20)")
-    scan.add_argument("--fail-on", default="error", choices=("error", "warning", "info", "never"),
-                      help="exit 1 when the archive has a finding at or above this severity (default: error)")
-    scan.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
-                      help="progress bar on standard error (default: on a terminal only)")
+    scan.add_argument(
+        "--max-size",
+        type=float,
+        default=20,
+        metavar="MB",
+        help="files larger than this are listed as unreadable (default: 20)",
+    )
+    scan.add_argument(
+        "--fail-on",
+        default="error",
+        choices=("error", "warning", "info", "never"),
+        help="exit 1 when the archive has a finding at or above this severity (default: error)",
+    )
+    scan.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on standard error (default: on a terminal only)",
+    )
     scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     # For benchmarks: a comma-separated component list instead of the default pipeline.
     scan.add_argument("--components", help=argparse.SUPPRESS)
@@ -87,9 +110,19 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
     from ..cli import pipeline_options
 
-    options = ScanOptions(sources, out, workers=args.workers, units=units, dicts=args.dicts, components=components,
-                          pipeline_options=pipeline_options(args),
-                          date=args.date, max_bytes=int(args.max_size * 2**20), batch_articles=args.batch_size, progress=progress)
+    options = ScanOptions(
+        sources,
+        out,
+        workers=args.workers,
+        units=units,
+        dicts=args.dicts,
+        components=components,
+        pipeline_options=pipeline_options(args),
+        date=args.date,
+        max_bytes=int(args.max_size * 2**20),
+        batch_articles=args.batch_size,
+        progress=progress,
+    )
     try:
         result = run_scan(options)
     except (DictionaryError, ComponentError) as e:
@@ -98,9 +131,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: {e}") from None
     counts = result.counts
     rate = f", {result.checked / result.seconds:,.1f} articles/s" if result.checked and result.seconds > 0 else ""
-    print(f"proofread: {result.items} items: {counts.get('done', 0)} articles checked, "
-          f"{counts.get('failed', 0)} unreadable; this run checked {result.checked}{rate}"
-          f"{f', removed {result.removed}' if result.removed else ''}", file=sys.stderr)
+    print(
+        f"proofread: {result.items} items: {counts.get('done', 0)} articles checked, "
+        f"{counts.get('failed', 0)} unreadable; this run checked {result.checked}{rate}"
+        f"{f', removed {result.removed}' if result.removed else ''}",
+        file=sys.stderr,
+    )
     print(f"proofread: reports in {out}: {', '.join(p.name for p in result.reports)}", file=sys.stderr)
     if args.fail_on == "never":
         return EXIT_OK
@@ -113,8 +149,9 @@ def _worst(out: Path) -> int:
 
     db = sqlite3.connect(out / DB_NAME)
     try:
-        rows = db.execute("SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article "
-                          "WHERE a.status = 'done'").fetchall()
+        rows = db.execute(
+            "SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article WHERE a.status = 'done'"
+        ).fetchall()
     finally:
         db.close()
     return max((int(Severity.parse(s)) for (s,) in rows), default=0)

@@ -1,4 +1,5 @@
 """Reading one item into the text to check, its title, date and URL (runs in the workers)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """A one-line progress bar (articles, articles/s, ETA) for terminals."""
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,10 @@ class Progress:
         left = (self.total - self.done) / rate if rate > 0 else 0.0
         width = 28
         filled = int(width * self.done / self.total) if self.total else width
-        return (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} articles "
-                f"{rate:,.0f}/s ETA {_clock(left)} ")
+        return (
+            f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} articles "
+            f"{rate:,.0f}/s ETA {_clock(left)} "
+        )
 
     def close(self) -> None:
         if self.enabled:

@@ -1,12 +1,14 @@
 """A whole scan: locate items, skip what is unchanged, check the rest, write the reports."""
+
 from __future__ import annotations
 
 import datetime as dt
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Iterable, Iterator
+from typing import IO, TYPE_CHECKING
 
 from .sources import Item, UnitMap, iter_items
 from .store import Store
@@ -45,8 +47,9 @@ class ScanResult:
     reports: list[Path]
 
 
-def run_scan(options: ScanOptions, stream: IO[str] | None = None, *,
-             proofreader: "Proofreader | None" = None) -> ScanResult:
+def run_scan(
+    options: ScanOptions, stream: IO[str] | None = None, *, proofreader: Proofreader | None = None
+) -> ScanResult:
     """Scan ``options.sources`` into ``options.out``; resumes and skips unchanged items.
 
     ``proofreader`` (built from ``options.dicts`` when not given) is shared with forked workers.
@@ -78,8 +81,9 @@ def run_scan(options: ScanOptions, stream: IO[str] | None = None, *,
                 progress.close()
             hits = checker.cache.hits
         reports = write_reports(store.db, options.out)
-        return ScanResult(seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits,
-                          reports)
+        return ScanResult(
+            seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits, reports
+        )
     finally:
         store.close()
 
@@ -99,4 +103,4 @@ class _Counter:
 
 def _chunks(todo: list[tuple[int, Item]], size: int) -> Iterator[list[tuple[int, Item]]]:
     for i in range(0, len(todo), size):
-        yield todo[i:i + size]
+        yield todo[i : i + size]

@@ -6,15 +6,16 @@ fingerprint that changes when its content does. Items are only located here;
 workers read them (:mod:`proofread.scan.load`). Problems found while walking (a
 corrupt archive, a malformed JSONL line) become items that carry their error.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from ..text.extract import DOCX_SUFFIXES, HTML_SUFFIXES, UNSUPPORTED
 
@@ -50,7 +51,7 @@ class UnitMap:
         self.rules = sorted(rules or [], key=lambda r: -len(r[0]))
 
     @classmethod
-    def load(cls, path: str | Path) -> "UnitMap":
+    def load(cls, path: str | Path) -> UnitMap:
         """Read a mapping file; raises ``ValueError`` with ``file:line`` on a bad line."""
         rules = []
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -76,7 +77,7 @@ class UnitMap:
 def _strip_scheme(value: str) -> str:
     for scheme in ("https://", "http://"):
         if value.lower().startswith(scheme):
-            return value[len(scheme):]
+            return value[len(scheme) :]
     return value
 
 
@@ -113,8 +114,9 @@ def _failed(source: Path, rel: str, unit: str, reason: str, fingerprint: str = "
     return Item(str(source), rel, "error", unit, fingerprint or f"error:{reason}", error=reason)
 
 
-def _container_or_file(source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int,
-                       top: str | None) -> Iterator[Item]:
+def _container_or_file(
+    source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int, top: str | None
+) -> Iterator[Item]:
     suffix = path.suffix.lower()
     try:
         st = path.stat()
@@ -130,8 +132,9 @@ def _container_or_file(source: Path, path: Path, rel: str, units: UnitMap, max_b
         yield Item(str(source), rel, "file", _unit(units, rel, source, top), stamp, file=str(path), size=st.st_size)
 
 
-def _walk_zip(source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int, top: str | None,
-              stamp: str) -> Iterator[Item]:
+def _walk_zip(
+    source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int, top: str | None, stamp: str
+) -> Iterator[Item]:
     # A .zip given as SOURCE: units come from its own top folders, else from its name.
     inside_source = path == source
     try:
@@ -156,11 +159,24 @@ def _walk_zip(source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int
         if info.flag_bits & 0x1:
             yield _failed(source, member_rel, unit, "encrypted archive member", fingerprint)
         elif info.file_size > max_bytes:
-            yield _failed(source, member_rel, unit,
-                          f"file too large ({info.file_size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)", fingerprint)
+            yield _failed(
+                source,
+                member_rel,
+                unit,
+                f"file too large ({info.file_size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)",
+                fingerprint,
+            )
         else:
-            yield Item(str(source), member_rel, "zip", unit, fingerprint, file=str(path), member=info.filename,
-                       size=info.file_size)
+            yield Item(
+                str(source),
+                member_rel,
+                "zip",
+                unit,
+                fingerprint,
+                file=str(path),
+                member=info.filename,
+                size=info.file_size,
+            )
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

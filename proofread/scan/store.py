@@ -4,13 +4,14 @@ Crash safety: WAL journal, and an article's findings are written in the same
 transaction that marks it done, so a kill at any moment leaves each article either
 untouched (``pending``, checked again on the next run) or complete.
 """
+
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .sources import Item
 
@@ -56,8 +57,20 @@ CREATE INDEX IF NOT EXISTS findings_article ON findings(article);
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
 """
 
-FINDING_COLUMNS = ("start", "end", "original", "suggestions", "category", "severity", "rule", "source",
-                   "confidence", "message", "sentence", "offset")
+FINDING_COLUMNS = (
+    "start",
+    "end",
+    "original",
+    "suggestions",
+    "category",
+    "severity",
+    "rule",
+    "source",
+    "confidence",
+    "message",
+    "sentence",
+    "offset",
+)
 
 
 class StoreError(Exception):
@@ -131,21 +144,27 @@ class Store:
         db.execute("BEGIN IMMEDIATE")
         try:
             for item in items:
-                row = db.execute("SELECT id, fingerprint, status FROM articles WHERE source = ? AND path = ?",
-                                 (item.source, item.path)).fetchone()
+                row = db.execute(
+                    "SELECT id, fingerprint, status FROM articles WHERE source = ? AND path = ?",
+                    (item.source, item.path),
+                ).fetchone()
                 status = "failed" if item.error else "pending"
                 if row is None:
                     cur = db.execute(
-                        "INSERT INTO articles (source, path, unit, fingerprint, status, reason, run) VALUES (?,?,?,?,?,?,?)",
-                        (item.source, item.path, item.unit, item.fingerprint, status, item.error, run))
+                        "INSERT INTO articles (source, path, unit, fingerprint, status, reason, run) "
+                        "VALUES (?,?,?,?,?,?,?)",
+                        (item.source, item.path, item.unit, item.fingerprint, status, item.error, run),
+                    )
                     article_id = cur.lastrowid
                 elif row[1] == item.fingerprint and row[2] != "pending":
                     db.execute("UPDATE articles SET run = ?, unit = ? WHERE id = ?", (run, item.unit, row[0]))
                     continue
                 else:
                     article_id = row[0]
-                    db.execute("UPDATE articles SET run = ?, unit = ?, fingerprint = ?, status = ?, reason = ? WHERE id = ?",
-                               (run, item.unit, item.fingerprint, status, item.error, article_id))
+                    db.execute(
+                        "UPDATE articles SET run = ?, unit = ?, fingerprint = ?, status = ?, reason = ? WHERE id = ?",
+                        (run, item.unit, item.fingerprint, status, item.error, article_id),
+                    )
                     if item.error:
                         db.execute("DELETE FROM findings WHERE article = ?", (article_id,))
                 if not item.error:
@@ -170,16 +189,22 @@ class Store:
                 db.execute("DELETE FROM findings WHERE article = ?", (r.id,))
                 if r.reason:
                     # An empty fingerprint never matches: a retry item is checked again next run.
-                    db.execute("UPDATE articles SET status='failed', reason=?, title='', url='', date='', chars=0, "
-                               "digest='', fingerprint = CASE WHEN ? THEN '' ELSE fingerprint END WHERE id=?",
-                               (r.reason, r.retry, r.id))
+                    db.execute(
+                        "UPDATE articles SET status='failed', reason=?, title='', url='', date='', chars=0, "
+                        "digest='', fingerprint = CASE WHEN ? THEN '' ELSE fingerprint END WHERE id=?",
+                        (r.reason, r.retry, r.id),
+                    )
                     continue
                 db.executemany(
                     f"INSERT INTO findings (article, {', '.join(_q(c) for c in FINDING_COLUMNS)}) "
                     f"VALUES (?{', ?' * len(FINDING_COLUMNS)})",
-                    [(r.id, *row) for row in r.findings])
-                db.execute("UPDATE articles SET status='done', reason='', title=?, url=?, date=?, chars=?, digest=? "
-                           "WHERE id=?", (r.title, r.url, r.date, r.chars, r.digest, r.id))
+                    [(r.id, *row) for row in r.findings],
+                )
+                db.execute(
+                    "UPDATE articles SET status='done', reason='', title=?, url=?, date=?, chars=?, digest=? "
+                    "WHERE id=?",
+                    (r.title, r.url, r.date, r.chars, r.digest, r.id),
+                )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -4,6 +4,7 @@ Each process holds one ``Proofreader`` and one sentence cache: boilerplate repea
 on every page of a site is checked once per process. A batch of articles goes
 through ``Proofreader.pipe`` together, so model components see large batches.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,10 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..finding import Finding
 from ..output import Locator
@@ -76,30 +78,42 @@ class BatchChecker:
                 out[article_id] = Checked(article_id, reason=f"cannot read ({type(e).__name__}: {e})")
         texts = [(doc.text, doc.date) for _, doc in loaded]
         try:
-            results = list(self.proofreader.pipe(texts, batch_size=max(1, len(texts)), date=self.default_date,
-                                                 cache=self.cache))
+            results = list(
+                self.proofreader.pipe(texts, batch_size=max(1, len(texts)), date=self.default_date, cache=self.cache)
+            )
         except Exception:
             results = None  # find the article that fails, one at a time
         for i, (article_id, doc) in enumerate(loaded):
             try:
-                findings = results[i] if results is not None else self.proofreader.check(doc.text, date=doc.date or self.default_date)
+                findings = (
+                    results[i]
+                    if results is not None
+                    else self.proofreader.check(doc.text, date=doc.date or self.default_date)
+                )
             except Exception as e:
                 out[article_id] = Checked(article_id, reason=f"checking failed ({type(e).__name__}: {e})", retry=True)
                 continue
             out[article_id] = Checked(
-                article_id, title=doc.title, url=doc.url, date=doc.date.isoformat() if doc.date else "",
-                chars=len(doc.text), digest=doc.digest, findings=tuple(finding_rows(doc.text, findings)))
+                article_id,
+                title=doc.title,
+                url=doc.url,
+                date=doc.date.isoformat() if doc.date else "",
+                chars=len(doc.text),
+                digest=doc.digest,
+                findings=tuple(finding_rows(doc.text, findings)),
+            )
         return [out[article_id] for article_id, _ in batch]
 
 
-def build_checker(options: "ScanOptions", proofreader: Proofreader | None = None) -> BatchChecker:
+def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
     # Worker processes already use every core: one model thread each.
     pipeline_options = dict(options.pipeline_options)
     if options.workers > 1:
         pipeline_options.setdefault("model_threads", 1)
-    proofreader = proofreader or Proofreader(extra_dictionaries=options.dicts, components=options.components,
-                                             options=pipeline_options)
+    proofreader = proofreader or Proofreader(
+        extra_dictionaries=options.dicts, components=options.components, options=pipeline_options
+    )
     return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
 
 
@@ -108,8 +122,20 @@ def finding_rows(text: str, findings: list[Finding]) -> Iterator[tuple]:
     locate = Locator(text)
     for f in findings:
         s, e = locate.sentence(f.start, f.end)
-        yield (f.start, f.end, f.original, "|".join(f.suggestions), f.category, str(f.severity), f.rule, f.source,
-               round(f.confidence, 4), f.message, text[s:e], f.start - s)
+        yield (
+            f.start,
+            f.end,
+            f.original,
+            "|".join(f.suggestions),
+            f.category,
+            str(f.severity),
+            f.rule,
+            f.source,
+            round(f.confidence, 4),
+            f.message,
+            text[s:e],
+            f.start - s,
+        )
 
 
 _WORKER: BatchChecker | None = None
@@ -120,7 +146,7 @@ def _run_in_worker(batch: list[tuple[int, Item]]) -> list[Checked]:
     return _WORKER.check(batch)
 
 
-def _init_worker(checker: BatchChecker | None, options: "ScanOptions | None") -> None:
+def _init_worker(checker: BatchChecker | None, options: ScanOptions | None) -> None:
     global _WORKER
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the scan in the main process, quietly
@@ -137,8 +163,9 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def check_all(checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], workers: int,
-              options: "ScanOptions") -> Iterator[list[Checked]]:
+def check_all(
+    checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], workers: int, options: ScanOptions
+) -> Iterator[list[Checked]]:
     """Results of every batch, as they complete (any order).
 
     A worker that dies (killed for memory, a crash in native code) takes the batches in
@@ -188,8 +215,12 @@ def check_all(checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], 
                 except BrokenProcessPool:
                     broken = True
                     if future is alone:
-                        yield [Checked(batch[0][0], reason="the checking process died on this article "
-                                                           "(out of memory, or a crash)")]
+                        yield [
+                            Checked(
+                                batch[0][0],
+                                reason="the checking process died on this article (out of memory, or a crash)",
+                            )
+                        ]
                     else:
                         suspects.extend([entry] for entry in batch)
             if broken:

@@ -1,4 +1,5 @@
 """Text stages: extraction from files, normalisation, sentence splitting."""
+
 from .normalize import NormalizedText, normalize
 from .sentences import split_sentences
 

@@ -7,6 +7,7 @@ as readability tools do; the best-scoring container is the article. Its markup s
 goes through :func:`~proofread.text.extract.html_text`, so the text is exactly what
 ``proofread check`` reads from the same markup.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,19 +18,61 @@ from html.parser import HTMLParser
 from .extract import html_text
 
 # Elements that are never article text, and class/id words that mark boilerplate.
-_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-              "select", "button", "iframe", "svg", "head"}
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "select",
+    "button",
+    "iframe",
+    "svg",
+    "head",
+}
 _BOILERPLATE = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|header|footer|foot|breadcrumb|crumb|sidebar|side|share|copyright|"
-    r"banner|topbar|toolbar|login|search|related|friend-?links?|links|location|position|bottom)(?:$|[-_\s\d])", re.I)
-_CONTAINERS = {"div", "article", "section", "main", "td", "body", "tbody", "table", "tr", "ul", "li", "dl", "dd", "span", "font", "center"}
+    r"banner|topbar|toolbar|login|search|related|friend-?links?|links|location|position|bottom)(?:$|[-_\s\d])",
+    re.I,
+)
+_CONTAINERS = {
+    "div",
+    "article",
+    "section",
+    "main",
+    "td",
+    "body",
+    "tbody",
+    "table",
+    "tr",
+    "ul",
+    "li",
+    "dl",
+    "dd",
+    "span",
+    "font",
+    "center",
+}
 _PARAGRAPHS = {"p", "div", "td", "li", "pre", "blockquote", "font", "span", "h2", "h3", "h4", "h5", "h6", "dd"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 _TITLE_META = ("articletitle", "og:title", "title", "dc.title")
-_DATE_META = ("pubdate", "publishdate", "article:published_time", "publish_time", "firstpublishedtime",
-              "dc.date", "date", "releasedate", "createdate")
+_DATE_META = (
+    "pubdate",
+    "publishdate",
+    "article:published_time",
+    "publish_time",
+    "firstpublishedtime",
+    "dc.date",
+    "date",
+    "releasedate",
+    "createdate",
+)
 _DATE_TEXT = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE_LABEL = re.compile(r"(?:发布|发表|印发|成文|更新)?(?:时间|日期)\s*[:：]?\s*")
 
@@ -46,7 +89,7 @@ class Article:
 class _Node:
     __slots__ = ("tag", "attrs", "parent", "children", "start", "end", "text", "link_text", "dropped")
 
-    def __init__(self, tag: str, attrs: dict[str, str], parent: "_Node | None", start: int) -> None:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: _Node | None, start: int) -> None:
         self.tag = tag
         self.attrs = attrs
         self.parent = parent
@@ -212,7 +255,7 @@ def _without_dropped(markup: str, node: _Node) -> str:
     while stack:
         child = stack.pop()
         if child.dropped:
-            pieces.append(markup[pos:child.start])
+            pieces.append(markup[pos : child.start])
             pos = max(pos, child.end)
         else:
             stack.extend(reversed(child.children))
@@ -248,7 +291,7 @@ def _date(tree: _Tree, markup: str, text: str) -> dt.date | None:
     # article's first line (the line under the title: "2021年05月10日 来源：县政府办").
     visible = html_text(markup)
     for m in _DATE_LABEL.finditer(visible):
-        found = parse_date(visible[m.end():m.end() + 24], anchored=True)
+        found = parse_date(visible[m.end() : m.end() + 24], anchored=True)
         if found:
             return found
     return parse_date(text.partition("\n")[0][:80])

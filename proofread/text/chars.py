@@ -1,4 +1,5 @@
 """What counts as a Chinese character: the one definition the models share."""
+
 from __future__ import annotations
 
 import re

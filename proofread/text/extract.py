@@ -3,15 +3,16 @@
 Every failure is an ``InputError`` whose message names the file and says what is
 wrong in one line; callers print it, they never show a traceback.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 MAX_BYTES = 200 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
@@ -82,7 +83,9 @@ def decode(data: bytes, name: str, *, html: bool = False) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
-                raise InputError(name, f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}") from None
+                raise InputError(
+                    name, f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}"
+                ) from None
     if b"\x00" in data[:65536]:
         raise InputError(name, "binary file (contains NUL bytes), not text")
     declared = _META_CHARSET.search(data[:4096]) if html else None
@@ -112,9 +115,41 @@ class _VisibleText(HTMLParser):
 
     HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object"}
     BLOCK = {
-        "p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section", "article", "header",
-        "footer", "nav", "aside", "main", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr",
-        "dd", "dt", "dl", "figure", "figcaption", "form", "title", "caption", "address",
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "form",
+        "title",
+        "caption",
+        "address",
     }
 
     def __init__(self) -> None:

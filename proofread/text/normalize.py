@@ -4,6 +4,7 @@ Checkers see full-width letters and digits as ASCII and never see invisible
 format characters (a zero-width space inside 名\u200b族 would otherwise hide the
 error); every finding is mapped back to the user's original text.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def normalize(text: str) -> NormalizedText:
     pieces: list[str] = []
     pos = 0
     for m in _INVISIBLE_RE.finditer(mapped):
-        pieces.append(mapped[pos:m.start()])
+        pieces.append(mapped[pos : m.start()])
         kept += m.start() - pos
         removed_at.append(kept)
         pos = m.end()

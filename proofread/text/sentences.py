@@ -5,6 +5,7 @@ and brackets with their sentence, and does not split inside quotes or brackets.
 Over-long stretches are cut (at a comma where possible) so that every later
 stage stays linear even on a 10 MB line without punctuation.
 """
+
 from __future__ import annotations
 
 import re

@@ -8,13 +8,14 @@ The clean lines held back by :mod:`proofread.model.corpus` (evaluation and tunin
 buckets) and lines overlapping any evaluation sentence are never used for
 training; only ``*_train.tsv`` pair files are read for training.
 """
+
 from __future__ import annotations
 
 import gzip
 import random
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ...similarity import SHAPE, SIMILAR_SOUND, SOUND, CharSimilarity
 from ...text import normalize
@@ -93,7 +94,7 @@ def load_pairs(paths: Iterable[Path], max_len: int = 126) -> list[tuple[str, str
                     continue
                 src, tgt = parts
                 for i in range(0, len(src), max_len):
-                    pairs.append((src[i:i + max_len], tgt[i:i + max_len]))
+                    pairs.append((src[i : i + max_len], tgt[i : i + max_len]))
     return pairs
 
 

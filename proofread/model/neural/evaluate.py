@@ -7,13 +7,14 @@ sentence; a sentence counts as corrected when the result equals the target.
 Configurations: the model alone (``hf_model``), and, when the default pipeline
 has a spelling model, the default pipeline with and without the model.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ...checkers import REGISTRY, default_components
 from ...finding import apply_findings
@@ -33,9 +34,14 @@ def scores(pairs: Sequence[tuple[str, str]], predictions: Sequence[str]) -> dict
     precision = corrected / changed if changed else 0.0
     recall = corrected / wrong if wrong else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"sentences": len(pairs), "with_errors": wrong, "precision": round(precision, 4),
-            "recall": round(recall, 4), "f1": round(f1, 4),
-            "clean_fpr": round(false_alarms / clean, 4) if clean else None}
+    return {
+        "sentences": len(pairs),
+        "with_errors": wrong,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "clean_fpr": round(false_alarms / clean, 4) if clean else None,
+    }
 
 
 def predict(proofreader: Proofreader, sources: Sequence[str]) -> list[str]:
@@ -69,13 +75,16 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 
 def configurations(hf_model: Path, threshold: float, with_default: bool = True) -> dict[str, Proofreader]:
     options = {"hf_model": str(hf_model), "hf_threshold": threshold}
-    configs = {"hf_model alone": Proofreader(components=["hf_model"], options=options),
-               "hf_model + n-gram verifier": Proofreader(components=["hf_model"], options={**options, "hf_verify": True})}
+    configs = {
+        "hf_model alone": Proofreader(components=["hf_model"], options=options),
+        "hf_model + n-gram verifier": Proofreader(components=["hf_model"], options={**options, "hf_verify": True}),
+    }
     if with_default and "spelling_model" in REGISTRY and "spelling_model" in default_components():
         configs["default"] = Proofreader()
         configs["default + hf_model"] = Proofreader(components=default_components() + ["hf_model"], options=options)
-        configs["default + verified hf_model"] = Proofreader(components=default_components() + ["hf_model"],
-                                                             options={**options, "hf_verify": True})
+        configs["default + verified hf_model"] = Proofreader(
+            components=default_components() + ["hf_model"], options={**options, "hf_verify": True}
+        )
     return configs
 
 
@@ -95,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.synthetic:
         sets[f"synthetic held-back x{args.synthetic}"] = synthetic_pairs(args.data, args.synthetic)
     if args.clean:  # the lines after the synthetic ones: no overlap
-        lines = held_back(args.data)[args.synthetic:args.synthetic + args.clean]
+        lines = held_back(args.data)[args.synthetic : args.synthetic + args.clean]
         sets[f"clean held-back x{len(lines)}"] = [(line, line) for line in lines]
     results = {}
     for config, proofreader in configurations(args.hf_model, args.threshold, not args.no_default).items():

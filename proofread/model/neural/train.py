@@ -8,6 +8,7 @@ inference), so the output layer never computes the whole vocabulary. Every
 batch, dropout mask and sampled position is a function of ``(seed, step)``:
 ``--resume`` continues from ``DIR/checkpoint`` as if the run had never stopped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,14 +16,14 @@ import json
 import os
 import random
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import torch
 
 from ...similarity import default_similarity
 from ..corpus import default_data_dir
-from ..hf import SCORING_SIMILAR, CandidateTable, quiet_loading, candidate_logits
+from ..hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
 from .data import (
     DEFAULT_TEXT_FILES,
     Corruptor,
@@ -189,14 +190,19 @@ def train(args: argparse.Namespace) -> dict:
         losses.append(loss.item())
         if step % args.log_every == 0 or step == args.steps:
             rate = chars / max(1e-9, time.time() - started)
-            print(f"step {step} loss {sum(losses) / len(losses):.4f} lr {learning_rate(step - 1, args):.2e} "
-                  f"{rate:.0f} chars/s", flush=True)
+            print(
+                f"step {step} loss {sum(losses) / len(losses):.4f} lr {learning_rate(step - 1, args):.2e} "
+                f"{rate:.0f} chars/s",
+                flush=True,
+            )
             losses = []
         if step % args.save_every == 0 or step == args.steps:
             save_checkpoint(model, optimizer, vocab, step, args)
     save_model(model, vocab, args.out)
     summary = {"step": step, "vocab": len(vocab), "parameters": sum(p.numel() for p in model.parameters())}
-    (args.out / "training.json").write_text(json.dumps({**summary, "args": _jsonable(args)}, indent=2), encoding="utf-8")
+    (args.out / "training.json").write_text(
+        json.dumps({**summary, "args": _jsonable(args)}, indent=2), encoding="utf-8"
+    )
     return summary
 
 
@@ -210,8 +216,10 @@ def save_checkpoint(model, optimizer, vocab: Sequence[str], step: int, args: arg
 
 
 def _jsonable(args: argparse.Namespace) -> dict:
-    return {k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list) else v)
-            for k, v in vars(args).items()}
+    return {
+        k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if isinstance(v, list) else v)
+        for k, v in vars(args).items()
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
