@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_pipeline_arguments(check)
     check.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="with --format csv: the exact text in every cell, even where a spreadsheet would run it as a "
+        "formula (by default a cell starting with = + - @ tab or CR gets a leading ')",
+    )
+    check.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
@@ -175,7 +181,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    writer = WRITERS[args.format](sys.stdout, color)
+    writer = WRITERS[args.format](sys.stdout, color, csv_raw=args.csv_raw)
     failed = input_error = False
     for path in args.paths:
         try:

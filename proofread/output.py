@@ -12,6 +12,7 @@ from typing import IO
 
 from .finding import Finding, apply_findings
 from .report import html
+from .report.cells import csv_row
 from .text import split_sentences
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")
@@ -74,9 +75,14 @@ class Locator:
 class Writer:
     """Base: ``write(doc)`` per document, then ``close()``."""
 
-    def __init__(self, stream: IO[str], color: bool = False) -> None:
+    def __init__(self, stream: IO[str], color: bool = False, *, csv_raw: bool = False) -> None:
         self.stream = stream
         self.color = color
+        self.csv_raw = csv_raw  # csv only: exact text even where a spreadsheet would run it as a formula
+        self.start()
+
+    def start(self) -> None:
+        """Called once before the first document (a header, an opening bracket)."""
 
     def write(self, doc: CheckedDocument) -> None:
         raise NotImplementedError
@@ -93,8 +99,7 @@ class JsonlWriter(Writer):
 class JsonWriter(Writer):
     """One JSON array of documents, streamed element by element."""
 
-    def __init__(self, stream: IO[str], color: bool = False) -> None:
-        super().__init__(stream, color)
+    def start(self) -> None:
         self._count = 0
 
     def write(self, doc: CheckedDocument) -> None:
@@ -108,11 +113,10 @@ class JsonWriter(Writer):
 
 
 class CsvWriter(Writer):
-    """One row per finding."""
+    """One row per finding; text that starts like a formula gets a leading ``'`` (unless ``csv_raw``)."""
 
-    def __init__(self, stream: IO[str], color: bool = False) -> None:
-        super().__init__(stream, color)
-        self._csv = csv.writer(stream)
+    def start(self) -> None:
+        self._csv = csv.writer(self.stream)
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, doc: CheckedDocument) -> None:
@@ -120,7 +124,7 @@ class CsvWriter(Writer):
         for f in doc.findings:
             line, col = locate.line_col(f.start)
             s, e = locate.sentence(f.start, f.end)
-            self._csv.writerow(
+            row = csv_row(
                 [
                     doc.id,
                     line,
@@ -136,8 +140,10 @@ class CsvWriter(Writer):
                     f"{f.confidence:.3f}",
                     f.message,
                     doc.text[s:e],
-                ]
+                ],
+                self.csv_raw,
             )
+            self._csv.writerow(row)
 
 
 class TextWriter(Writer):
@@ -146,8 +152,7 @@ class TextWriter(Writer):
     COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
     RESET = "\033[0m"
 
-    def __init__(self, stream: IO[str], color: bool = False) -> None:
-        super().__init__(stream, color)
+    def start(self) -> None:
         self.total = 0
         self.documents = 0
 
@@ -159,9 +164,11 @@ class TextWriter(Writer):
             line, col = locate.line_col(f.start)
             s, e = locate.sentence(f.start, f.end)
             severity = str(f.severity)
-            head = f"{doc.id}:{line}:{col}: {self._paint(severity, severity)} [{f.rule}] {f.message}"
-            marked = f"{doc.text[s : f.start]}【{self._paint(f.original, severity)}】{doc.text[f.end : e]}"
-            fix = f" → {' / '.join(f.suggestions)}" if f.suggestions else ""
+            head = f"{_visible(str(doc.id))}:{line}:{col}: {self._paint(severity, severity)} [{f.rule}] "
+            head += _visible(f.message)
+            original = self._paint(_visible(f.original), severity)
+            marked = f"{_visible(doc.text[s : f.start])}【{original}】{_visible(doc.text[f.end : e])}"
+            fix = f" → {_visible(' / '.join(f.suggestions))}" if f.suggestions else ""
             self.stream.write(f"{head}\n    {marked}{fix}\n")
 
     def _paint(self, text: str, severity: str) -> str:
@@ -174,12 +181,20 @@ class TextWriter(Writer):
         super().close()
 
 
+# Control characters of the checked text (an ESC sequence can recolour, retitle or rewrite a
+# terminal) are shown as escapes, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class HtmlWriter(Writer):
     """One self-contained page for editors: each document's text with the findings marked in
     place (hover for the reason) and numbered, and a table of them below."""
 
-    def __init__(self, stream: IO[str], color: bool = False) -> None:
-        super().__init__(stream, color)
+    def start(self) -> None:
         self.documents = self.total = 0
         self.stream.write(html.document_page_head("文稿检查结果 Proofreading results"))
 

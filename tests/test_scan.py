@@ -449,6 +449,14 @@ def test_report_html_renders_in_headless_chromium(archive, tmp_path, proofreader
         timeout=60,
     ).stdout
     assert '<span id="count">1 / 3</span>' in dom
+    # The address is anyone's to write: a foreign key and a malformed escape are ignored, the rest applies.
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", url + "#__proto__=x&q=%E5%B8%83%E7%BD%B2&unit=%E0%A4%A"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert '<span id="count">1 / 3</span>' in dom
     shot = tmp_path / "report.png"
     subprocess.run(
         [chromium, *flags, "--window-size=1280,900", f"--screenshot={shot}", url], capture_output=True, timeout=60

@@ -63,8 +63,12 @@ _JS = """
     var parts=[];for(var k in f)if(f[k].value)parts.push(k+'='+encodeURIComponent(f[k].value));
     history.replaceState(null,'',parts.length?'#'+parts.join('&'):location.pathname);
   }
+  // The address is anyone's to write: only our own filter names are read, and a malformed
+  // escape is ignored rather than stopping the page's script.
   location.hash.replace(/^#/,'').split('&').forEach(function(p){
-    var kv=p.split('=');if(f[kv[0]]&&kv.length===2)f[kv[0]].value=decodeURIComponent(kv[1]);
+    var kv=p.split('=');
+    if(kv.length!==2||!Object.prototype.hasOwnProperty.call(f,kv[0]))return;
+    try{f[kv[0]].value=decodeURIComponent(kv[1]);}catch(e){}
   });
   ['change','input'].forEach(function(e){for(var k in f)f[k].addEventListener(e,function(){apply();save();});});
   apply();

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import astuple, fields
 from pathlib import Path
 
+from .cells import csv_row, xlsx_cell
 from .data import FailedRow, FindingRow, UnitRow, total_row
 
 SUMMARY_HEADER = (
@@ -19,22 +19,21 @@ SUMMARY_HEADER = (
 )
 FINDING_HEADER = tuple(f.name for f in fields(FindingRow))
 FAILED_HEADER = tuple(f.name for f in fields(FailedRow))
-# Control characters that XML (and so .xlsx) cannot hold.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def write_csv(path: Path, findings: list[FindingRow]) -> Path:
-    """One row per finding; UTF-8 with BOM so that Excel opens Chinese text correctly."""
+def write_csv(path: Path, findings: list[FindingRow], raw: bool = False) -> Path:
+    """One row per finding; UTF-8 with BOM so that Excel opens Chinese text correctly. Text that
+    starts like a formula gets a leading ``'`` unless ``raw``."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(FINDING_HEADER)
-        writer.writerows(astuple(f) for f in findings)
+        writer.writerows(csv_row(astuple(f), raw) for f in findings)
     return path
 
 
 def write_xlsx(path: Path, units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> Path:
+    """Three sheets; every text cell is a string cell, never a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -47,13 +46,11 @@ def write_xlsx(path: Path, units: list[UnitRow], findings: list[FindingRow], fai
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
         sheet.freeze_panes = "A2"
-        header_cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
+        header_cells = [xlsx_cell(sheet, name) for name in header]
+        for cell in header_cells:
             cell.font = bold
-            header_cells.append(cell)
         sheet.append(header_cells)
         for row in rows:
-            sheet.append([_ILLEGAL_XML.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
+            sheet.append([xlsx_cell(sheet, v) for v in row])
     book.save(path)
     return path

@@ -57,6 +57,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default="auto",
         help="progress bar on standard error (default: on a terminal only)",
     )
+    scan.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="findings.csv with the exact text in every cell, even where a spreadsheet would run it as a formula "
+        "(by default a cell starting with = + - @ tab or CR gets a leading '; report.xlsx holds text cells anyway)",
+    )
     scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     # For benchmarks: a comma-separated component list instead of the default pipeline.
     scan.add_argument("--components", help=argparse.SUPPRESS)
@@ -122,6 +128,7 @@ def _run(args: argparse.Namespace) -> int:
         max_bytes=int(args.max_size * 2**20),
         batch_articles=args.batch_size,
         progress=progress,
+        csv_raw=args.csv_raw,
     )
     try:
         result = run_scan(options)

@@ -33,6 +33,7 @@ class ScanOptions:
     max_bytes: int = MAX_BYTES
     batch_articles: int = BATCH_ARTICLES
     progress: bool = False
+    csv_raw: bool = False  # findings.csv: exact text, even where a spreadsheet would run it
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def run_scan(
             finally:
                 progress.close()
             hits = checker.cache.hits
-        reports = write_reports(store.db, options.out)
+        reports = write_reports(store.db, options.out, csv_raw=options.csv_raw)
         return ScanResult(
             seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits, reports
         )
