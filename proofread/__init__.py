@@ -5,4 +5,4 @@ from .finding import Finding, Severity, apply_findings
 from .pipeline import Proofreader
 
 __all__ = ["DictionaryError", "Finding", "Proofreader", "Severity", "apply_findings"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

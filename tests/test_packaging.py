@@ -29,7 +29,7 @@ def test_wheel_contains_dictionaries_and_models(wheel):
         shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / data_dir).rglob("*") if p.is_file()}
         assert shipped, data_dir
         assert {f"proofread/_data/{p}" for p in shipped} <= names
-    assert "proofread/cli.py" in names
+    assert "proofread/cli.py" in names and "proofread/py.typed" in names  # PEP 561
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
