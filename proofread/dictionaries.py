@@ -11,14 +11,15 @@ A dictionary is a UTF-8 TSV file::
     id	match	suggest	category	severity	message	source	bad	good
 
 ``match``, ``suggest``, ``bad`` and ``good`` may hold several values separated by
-``|``. Optional columns: ``before``/``after`` (regex that must match the text
-ending right before / starting right after the match), ``not_before``/``not_after``
-(regex that must not),
+``|``; each ``bad`` example marks where the rule fires with 【…】. Optional columns:
+``before``/``after`` (regex that must match the text ending right before / starting
+right after the match), ``not_before``/``not_after`` (regex that must not),
 ``since`` (YYYY-MM-DD: the rule applies to documents dated on or after it),
 ``boundary`` (``word``: the match must not cut a jieba word, the default;
-``char``: anywhere) and ``action`` (``replace``, ``flag`` or ``quote``: fine when
-the term stands in quotation marks). User dictionaries need only ``match``.
-Any error stops loading with ``file:line: reason``.
+``char``: anywhere) and ``action`` (``replace``, the default, or ``quote``: fine
+when the term stands in quotation marks). A header line ``# {NAME}: regex``
+defines a fragment that regex cells use as ``{NAME}``. User dictionaries need
+only ``match``. Any error stops loading with ``file:line: reason``.
 """
 
 from __future__ import annotations
@@ -32,8 +33,13 @@ from pathlib import Path
 from .finding import Severity
 
 KINDS = ("rules", "protected", "canonical")
-ACTIONS = ("replace", "flag", "quote")
+ACTIONS = ("replace", "quote")
 BOUNDARIES = ("word", "char")
+# Bad examples mark each span the rule must report: 坚持和完善【名族】区域自治制度。
+MARK_OPEN, MARK_CLOSE = "【", "】"
+# A header line ``# {NAME}: regex`` defines a fragment; regex cells reference it as {NAME}.
+_FRAGMENT_DEF = re.compile(r"#\s*\{([A-Za-z_][A-Za-z0-9_]*)\}\s*:\s*(.*)")
+_FRAGMENT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")  # never a quantifier: those are digits
 KNOWN_COLUMNS = {
     "id",
     "match",
@@ -71,8 +77,9 @@ class Rule:
     severity: Severity = Severity.WARNING
     message: str = ""
     source: str = ""
-    bad: tuple[str, ...] = ()
+    bad: tuple[str, ...] = ()  # the sentences, marks removed
     good: tuple[str, ...] = ()
+    bad_spans: tuple[tuple[tuple[int, int], ...], ...] = ()  # the marked spans of each bad sentence
     before: re.Pattern | None = None
     after: re.Pattern | None = None
     not_before: re.Pattern | None = None
@@ -126,11 +133,16 @@ def parse_dictionary(text: str, path: Path, *, strict: bool = False) -> Dictiona
     columns: list[str] | None = None
     entries: list[Rule] = []
     seen: dict[str, int] = {}
+    fragments: dict[str, str] = {}
     for lineno, line in enumerate(text.splitlines(), 1):
         where = f"{path}:{lineno}"
         if not line.strip():
             continue
         if line.startswith("#"):
+            fragment = _FRAGMENT_DEF.fullmatch(line.rstrip())
+            if fragment and columns is None:
+                _define_fragment(fragments, fragment[1], fragment[2], where)
+                continue
             key, sep, value = line[1:].partition(":")
             if sep and columns is None and re.fullmatch(r"\s*[a-z_]+\s*", key):
                 header[key.strip()] = value.strip()
@@ -143,7 +155,7 @@ def parse_dictionary(text: str, path: Path, *, strict: bool = False) -> Dictiona
         if len(cells) > len(columns):
             raise DictionaryError(f"{where}: {len(cells)} fields but the header has {len(columns)} columns")
         row = {c: v.strip() for c, v in zip(columns, cells)}
-        entry = _entry(row, header.get("kind", "rules"), where, path, lineno, strict)
+        entry = _entry(row, header.get("kind", "rules"), where, path, lineno, strict, fragments)
         if entry.id in seen:
             raise DictionaryError(f"{where}: duplicate id {entry.id!r} (first on line {seen[entry.id]})")
         seen[entry.id] = lineno
@@ -176,10 +188,37 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split("|") if v.strip())
 
 
-def _regex(row: dict[str, str], key: str, where: str) -> re.Pattern | None:
+def _define_fragment(fragments: dict[str, str], name: str, value: str, where: str) -> None:
+    if name in fragments:
+        raise DictionaryError(f"{where}: fragment {{{name}}} is defined twice")
+    if not value:
+        raise DictionaryError(f"{where}: fragment {{{name}}} is empty")
+    value = _expand(value, fragments, where, f"fragment {{{name}}}")  # earlier fragments only
+    try:
+        re.compile(value)
+    except re.error as e:
+        raise DictionaryError(f"{where}: fragment {{{name}}}: bad regular expression: {e}") from None
+    fragments[name] = value
+
+
+def _expand(value: str, fragments: dict[str, str], where: str, what: str) -> str:
+    """Replace each ``{NAME}`` by its fragment's text (plain text substitution)."""
+
+    def fragment(m: re.Match) -> str:
+        if m[1] not in fragments:
+            raise DictionaryError(
+                f"{where}: {what}: unknown fragment {m[0]} (define it above the column row: '# {m[0]}: regex')"
+            )
+        return fragments[m[1]]
+
+    return _FRAGMENT_REF.sub(fragment, value)
+
+
+def _regex(row: dict[str, str], key: str, where: str, fragments: dict[str, str]) -> re.Pattern | None:
     value = row.get(key, "")
     if not value:
         return None
+    value = _expand(value, fragments, where, f"column {key}")
     if key.endswith("before"):
         value = f"(?:{value})\\Z"  # anchored at the start of the match: use .search
     try:
@@ -188,7 +227,37 @@ def _regex(row: dict[str, str], key: str, where: str) -> re.Pattern | None:
         raise DictionaryError(f"{where}: column {key}: bad regular expression: {e}") from None
 
 
-def _entry(row: dict[str, str], kind: str, where: str, path: Path, lineno: int, strict: bool) -> Rule:
+def _marked(example: str, where: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A bad example without its 【…】 marks, and the marked spans in the unmarked text."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for ch in example:
+        if ch == MARK_OPEN:
+            if start is not None:
+                raise DictionaryError(f"{where}: the bad example {example!r} opens a 【 mark inside another")
+            start = len(plain)
+        elif ch == MARK_CLOSE:
+            if start is None:
+                raise DictionaryError(f"{where}: the bad example {example!r} closes a 】 mark it never opened")
+            if start == len(plain):
+                raise DictionaryError(f"{where}: the bad example {example!r} has an empty 【】 mark")
+            spans.append((start, len(plain)))
+            start = None
+        else:
+            plain.append(ch)
+    if start is not None:
+        raise DictionaryError(f"{where}: the bad example {example!r} leaves a 【 mark unclosed")
+    if not spans:
+        raise DictionaryError(
+            f"{where}: the bad example {example!r} marks no span: put 【】 around each wrong form, as 【名族】"
+        )
+    return "".join(plain), tuple(spans)
+
+
+def _entry(
+    row: dict[str, str], kind: str, where: str, path: Path, lineno: int, strict: bool, fragments: dict[str, str]
+) -> Rule:
     required = STRICT_PROTECTED_COLUMNS if kind == "protected" else STRICT_RULE_COLUMNS
     if strict:
         empty = [c for c in required if not row.get(c)]
@@ -215,12 +284,20 @@ def _entry(row: dict[str, str], kind: str, where: str, path: Path, lineno: int, 
     if boundary not in BOUNDARIES:
         raise DictionaryError(f"{where}: boundary {boundary!r} (use word or char)")
     action = row.get("action") or "replace"
+    if action == "flag":  # removed: it was accepted but changed nothing
+        raise DictionaryError(f"{where}: action 'flag' no longer exists: leave 'suggest' empty for a flag-only rule")
     if action not in ACTIONS:
-        raise DictionaryError(f"{where}: action {action!r} (use {', '.join(ACTIONS)})")
-    bad, good = _split(row.get("bad", "")), _split(row.get("good", ""))
-    for example in bad if kind == "rules" else ():
-        if not any(f in example for f in forms):
-            raise DictionaryError(f"{where}: the bad example {example!r} contains none of the match forms")
+        raise DictionaryError(f"{where}: action {action!r} (use {' or '.join(ACTIONS)})")
+    marked = [_marked(example, where) for example in _split(row.get("bad", ""))]
+    bad = tuple(sentence for sentence, _ in marked)
+    for sentence, spans in marked if kind == "rules" else ():
+        for start, end in spans:
+            if sentence[start:end] not in forms:
+                raise DictionaryError(f"{where}: the bad example marks {sentence[start:end]!r}, not a match form")
+    good = _split(row.get("good", ""))
+    for example in good:
+        if MARK_OPEN in example or MARK_CLOSE in example:
+            raise DictionaryError(f"{where}: the good example {example!r} has 【】 marks (only bad examples do)")
     default_message = f"“{forms[0]}”应为“{suggestions[0]}”" if suggestions else f"“{forms[0]}”需核实"
     return Rule(
         id=row.get("id") or f"{path.stem}:{lineno}",
@@ -232,10 +309,11 @@ def _entry(row: dict[str, str], kind: str, where: str, path: Path, lineno: int, 
         source=row.get("source") or path.name,
         bad=bad,
         good=good,
-        before=_regex(row, "before", where),
-        after=_regex(row, "after", where),
-        not_before=_regex(row, "not_before", where),
-        not_after=_regex(row, "not_after", where),
+        bad_spans=tuple(spans for _, spans in marked),
+        before=_regex(row, "before", where, fragments),
+        after=_regex(row, "after", where, fragments),
+        not_before=_regex(row, "not_before", where, fragments),
+        not_after=_regex(row, "not_after", where, fragments),
         since=since,
         boundary=boundary,
         action=action,

@@ -1,19 +1,22 @@
 """Every shipped rule's own examples, and the dictionary semantics they rely on.
 
-Each rule's ``bad`` sentences must yield a finding of that rule and its ``good``
-sentences none; then date-aware outdated names, quotation marks, protected terms
-and user-supplied sensitive lists.
+Each rule's ``bad`` sentences must yield that rule's findings exactly at the 【…】
+marks and its ``good`` sentences none (as LanguageTool runs its rules' examples);
+then the example and fragment syntax, date-aware outdated names, quotation marks,
+protected terms and user-supplied sensitive lists.
 """
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
 from proofread import Proofreader, Severity
-from proofread.dictionaries import iter_rules, load_shipped
+from proofread.dictionaries import DictionaryError, iter_rules, load_dictionary, load_shipped
 
 SHIPPED = load_shipped()
 RULES = [rule for _, rule in iter_rules(SHIPPED, "rules")]
+CANONICAL = [rule for _, rule in iter_rules(SHIPPED, "canonical")]
 # The rules checker with the protected-terms guard: each rule is judged on its own,
 # not on how a near-miss checker or the model would compete with it for a span.
 DICTIONARY_COMPONENTS = ["protected_terms", "dictionary_rules"]
@@ -34,11 +37,20 @@ def test_every_shipped_rule_has_examples():
         assert rule.bad and rule.good, f"{rule.location}: rule {rule.id} lacks a bad or a good example"
 
 
+def test_rule_ids_are_unique_across_shipped_dictionaries():
+    ids = Counter(rule.id for d in SHIPPED for rule in d.entries)
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_examples(dictionary_proofreader, rule):
-    for sentence in rule.bad:
+    assert len(rule.bad_spans) == len(rule.bad)
+    for sentence, spans in zip(rule.bad, rule.bad_spans):
         found = _rule_findings(dictionary_proofreader, sentence, rule.id)
-        assert found, f"{rule.location}: {rule.id} does not flag its bad example {sentence!r}"
+        assert [(f.start, f.end) for f in found] == list(spans), (
+            f"{rule.location}: {rule.id} should report exactly {[sentence[a:b] for a, b in spans]} "
+            f"in its bad example {sentence!r}, not {[f.original for f in found]}"
+        )
         for f in found:
             assert sentence[f.start : f.end] == f.original
             assert f.original in rule.forms
@@ -46,6 +58,90 @@ def test_rule_examples(dictionary_proofreader, rule):
     for sentence in rule.good:
         found = _rule_findings(dictionary_proofreader, sentence, rule.id)
         assert not found, f"{rule.location}: {rule.id} flags its good example {sentence!r}: {found}"
+
+
+@pytest.fixture(scope="module")
+def near_miss_proofreader() -> Proofreader:
+    return Proofreader(components=[*DICTIONARY_COMPONENTS, "formulation_near_miss", "idiom_near_miss"])
+
+
+@pytest.mark.parametrize("rule", CANONICAL, ids=[r.id for r in CANONICAL])
+def test_canonical_examples_at_their_marks(near_miss_proofreader, rule):
+    # A canonical entry's bad example marks the near miss the formulation checker reports.
+    for sentence, spans in zip(rule.bad, rule.bad_spans, strict=True):
+        found = _rule_findings(near_miss_proofreader, sentence, rule.id)
+        assert [(f.start, f.end) for f in found] == list(spans), f"{rule.location}: {sentence!r}: {found}"
+    for sentence in rule.good:
+        assert _rule_findings(near_miss_proofreader, sentence, rule.id) == []
+
+
+# --- the format: marks in examples, fragments, actions -----------------------------------------------
+
+
+def _load(tmp_path, body: str, header: str = "id\tmatch\tsuggest\tbad\n"):
+    path = tmp_path / "mine.tsv"
+    path.write_text(header + body, encoding="utf-8")
+    return load_dictionary(path)
+
+
+def test_bad_examples_are_stripped_of_their_marks(tmp_path):
+    (rule,) = _load(tmp_path, "a\t名族\t民族\t【名族】和【名族】|坚持【名族】区域自治\n").entries
+    assert rule.bad == ("名族和名族", "坚持名族区域自治")
+    assert rule.bad_spans == (((0, 2), (3, 5)), ((2, 4),))
+
+
+@pytest.mark.parametrize(
+    "bad,reason",
+    [
+        ("坚持名族区域自治", "marks no span: put 【】 around each wrong form"),
+        ("坚持【名族区域自治", "leaves a 【 mark unclosed"),
+        ("坚持名族】区域自治", "closes a 】 mark it never opened"),
+        ("【坚持【名族】】", "opens a 【 mark inside another"),
+        ("【】名族", "has an empty 【】 mark"),
+        ("坚持【名族区】域自治", "marks '名族区', not a match form"),
+    ],
+)
+def test_bad_example_marks_are_checked_with_file_and_line(tmp_path, bad, reason):
+    with pytest.raises(DictionaryError, match=r"mine\.tsv:2: .*" + reason):
+        _load(tmp_path, f"a\t名族\t民族\t{bad}\n")
+
+
+def test_good_examples_carry_no_marks(tmp_path):
+    with pytest.raises(DictionaryError, match=r"mine\.tsv:2: the good example '【民族】' has 【】 marks"):
+        _load(tmp_path, "a\t名族\t民族\t【名族】\t【民族】\n", header="id\tmatch\tsuggest\tbad\tgood\n")
+
+
+def test_duplicate_id_in_a_user_dictionary_names_both_lines(tmp_path):
+    with pytest.raises(DictionaryError, match=r"mine\.tsv:3: duplicate id 'a' \(first on line 2\)"):
+        _load(tmp_path, "a\t名族\t民族\t【名族】\na\t城市管里\t城市管理\t【城市管里】\n")
+
+
+def test_fragments_expand_into_regex_cells(tmp_path):
+    header = "# {UNIT}: 个|件\n# {COUNT}: \\d+(?:{UNIT})\nmatch\tafter\tnot_before\n"
+    (rule,) = _load(tmp_path, "名族\t{COUNT}\t[甲乙]{1,2}|{UNIT}\n", header=header).entries
+    assert rule.after is not None and rule.after.pattern == r"\d+(?:个|件)"
+    assert rule.not_before is not None and rule.not_before.pattern == r"(?:[甲乙]{1,2}|个|件)\Z"
+
+
+@pytest.mark.parametrize(
+    "header,reason",
+    [
+        ("match\tafter\n", r"mine\.tsv:2: column after: unknown fragment \{UNIT\}"),
+        ("# {X}: a\n# {X}: b\nmatch\tafter\n", r"mine\.tsv:2: fragment \{X\} is defined twice"),
+        ("# {X}: {UNIT}\nmatch\tafter\n", r"mine\.tsv:1: fragment \{X\}: unknown fragment \{UNIT\}"),
+        ("# {X}: (\nmatch\tafter\n", r"mine\.tsv:1: fragment \{X\}: bad regular expression"),
+    ],
+)
+def test_fragment_errors_name_file_and_line(tmp_path, header, reason):
+    with pytest.raises(DictionaryError, match=reason):
+        _load(tmp_path, "名族\t{UNIT}\n", header=header)
+
+
+def test_flag_action_is_gone_empty_suggest_is_flag_only(tmp_path):
+    with pytest.raises(DictionaryError, match=r"mine\.tsv:2: action 'flag' no longer exists"):
+        _load(tmp_path, "名族\tflag\n", header="match\taction\n")
+    (rule,) = _load(tmp_path, "名族\n", header="match\n").entries
+    assert rule.suggestions == () and rule.action == "replace"
 
 
 # --- miswritten words: the look-alike real words stay clean -----------------------------------------
