@@ -273,6 +273,7 @@ def _train(out, data, steps, *extra):
     )
 
 
+@pytest.mark.slow
 def test_training_produces_a_model_the_option_loads(tmp_path, training_data):
     _train(tmp_path / "m", training_data, 3)
     # Threshold 0: every position where the barely trained model prefers another candidate is reported.
@@ -287,6 +288,7 @@ def test_training_produces_a_model_the_option_loads(tmp_path, training_data):
         assert similarity.are_similar(f.original, f.suggestions[0])
 
 
+@pytest.mark.slow
 def test_resume_continues_exactly(tmp_path, training_data, capsys):
     _train(tmp_path / "straight", training_data, 5)
     _train(tmp_path / "resumed", training_data, 3)

@@ -421,6 +421,7 @@ def test_kill_9_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path, proof
     assert resumed.counts == {"done": 900}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists(),
     reason="chromium is not installed (apt-get install chromium) - report.html is not rendered",

@@ -325,6 +325,7 @@ def test_glyph_table_pairs_characters_that_look_alike_as_printed(model):
         assert model._conf_keys[i] == key and model._conf_glyph[i] == table[("己", "已")]
 
 
+@pytest.mark.slow
 def test_glyph_table_is_what_the_fonts_render(model, tmp_path):
     from proofread.model import glyphs
 
