@@ -13,7 +13,7 @@ Prints, per file, detection and correction precision/recall/F1 under two convent
 plus the share of clean rows (source == target) that were changed, and throughput.
 ``--clean N`` also measures the share changed of N sentences from the held-back clean slice of
 the official registers in ``shared/data/text`` (hash bucket 0, never used in training), each
-checked as of when it was written (``proofread.model.corpus.line_date``: an agency name right in
+checked as of when it was written (``proofread.training.corpus.line_date``: an agency name right in
 2015 news is not a false alarm of date-aware rules; ``--undated`` checks them as of today).
 """
 
@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from proofread.finding import apply_findings
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
-from proofread.model.corrector import SpellingModel, apply_corrections, load_default
+from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
+from proofread.spelling.model import SpellingModel, apply_corrections, load_default
 from proofread.text import normalize
 
 #: Texts (and, optionally, the date of each) -> the corrected texts.

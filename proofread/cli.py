@@ -93,7 +93,7 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         default="default",
         metavar="default|none|DIR",
         help="statistical spelling model: the shipped one, none, or a folder built by "
-        "`python -m proofread.model.build` (default: default)",
+        "`python -m proofread.training.build` (default: default)",
     )
     parser.add_argument(
         "--model-threshold",

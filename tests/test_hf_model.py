@@ -11,8 +11,8 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForMaskedLM, BertTokenizer
 
 from proofread import Proofreader
-from proofread.model.hf import HFCorrector
-from proofread.model.verify import NgramVerifier
+from proofread.spelling.hf import HFCorrector
+from proofread.spelling.verify import NgramVerifier
 from proofread.similarity import default_similarity
 
 VOCAB = [
@@ -242,7 +242,7 @@ def training_data(tmp_path_factory):
 
 
 def _train(out, data, steps, *extra):
-    from proofread.model.neural.train import main
+    from proofread.training.neural.train import main
 
     main(
         [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import jieba
 
-from proofread.model.corrector import load_default
-from proofread.model.typos import TypoMaker, model_char_frequencies
+from proofread.spelling.model import load_default
+from proofread.training.typos import TypoMaker, model_char_frequencies
 from proofread.segment import jieba_entries
 from proofread.similarity import SIMILAR_SOUND, SOUND, common_hanzi, default_similarity, fuzzy, main_reading
 

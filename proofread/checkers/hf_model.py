@@ -32,7 +32,7 @@ class HFModel(Checker):
 
     @classmethod
     def from_resources(cls, resources) -> HFModel:
-        from ..model.hf import HFCorrector  # torch/transformers load only when this checker is used
+        from ..spelling.hf import HFCorrector  # torch/transformers load only when this checker is used
 
         options = resources.options
         path = options.get("hf_model")
@@ -41,7 +41,7 @@ class HFModel(Checker):
         verifier = None
         verify = options.get("hf_verify")
         if verify:
-            from ..model.verify import NgramVerifier
+            from ..spelling.verify import NgramVerifier
 
             verifier = NgramVerifier.from_path(
                 None if verify is True else verify, margin=float(options.get("hf_verify_margin", 0.0))

@@ -2,7 +2,7 @@
 
 Options (``Proofreader(options=...)``): ``model`` = ``"default"`` (the shipped model),
 ``"none"`` (off) or the path of another model directory built by
-``python -m proofread.model.build``; ``model_threshold`` = the confidence a change needs
+``python -m proofread.training.build``; ``model_threshold`` = the confidence a change needs
 (default: the one tuned into the model); ``model_follow_ratio`` = the factor on that threshold
 for further changes in a sentence that already has one (default: tuned into the model; 1 asks
 every change to reach the full threshold); ``model_error_at`` = the confidence from which a
@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..finding import Finding, Severity
-from ..model.corrector import Correction, SpellingModel, load_default
-from ..model.ngram import CharNgramLM
+from ..spelling.model import Correction, SpellingModel, load_default
+from ..spelling.ngram import CharNgramLM
 from .base import Checker, Sentence, register
 
 WINDOW_CHARS = 64  # a long sentence is corrected in windows of at most this many characters
@@ -102,13 +102,13 @@ class SpellingModelChecker(Checker):
         if "meta.json" in missing:
             raise ValueError(
                 f"spelling model directory {which!r} has no meta.json (build one with "
-                "python -m proofread.model.build --out DIR)"
+                "python -m proofread.training.build --out DIR)"
             )
         if missing:
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
             raise ValueError(
                 f"spelling model directory {which!r} lacks {missing[0]}{more} (built by another "
-                "version? rebuild it with python -m proofread.model.build --out DIR)"
+                "version? rebuild it with python -m proofread.training.build --out DIR)"
             )
         threshold, follow = options.get("model_threshold"), options.get("model_follow_ratio")
         return cls(

@@ -1,9 +1,9 @@
-"""Train a small character BERT corrector; saved in ``transformers`` format for :mod:`proofread.model.hf`.
+"""Train a small character BERT corrector; saved in ``transformers`` format for :mod:`proofread.spelling.hf`.
 
-    python -m proofread.model.neural.train --out DIR --steps N [--device cpu|cuda] [--resume]
+    python -m proofread.training.neural.train --out DIR --steps N [--device cpu|cuda] [--resume]
 
 The loss is candidate-restricted: at each position only ``{input} ∪ confusable(input)``
-is scored (the same sets :class:`~proofread.model.hf.CandidateTable` gives at
+is scored (the same sets :class:`~proofread.spelling.hf.CandidateTable` gives at
 inference), so the output layer never computes the whole vocabulary. Every
 batch, dropout mask and sampled position is a function of ``(seed, step)``:
 ``--resume`` continues from ``DIR/checkpoint`` as if the run had never stopped.
@@ -23,7 +23,7 @@ import torch
 
 from ...similarity import default_similarity
 from ..corpus import default_data_dir
-from ..hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
+from ...spelling.hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
 from .data import (
     DEFAULT_TEXT_FILES,
     Corruptor,
@@ -39,7 +39,7 @@ STATE = "state.pt"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m proofread.model.neural.train", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m proofread.training.neural.train", description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, required=True, help="model directory (created)")
     p.add_argument("--steps", type=int, required=True, help="train until this many steps in total")
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 ...")

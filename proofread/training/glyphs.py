@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..text.chars import is_han
-from .ngram import CharVocab
+from ..spelling.ngram import CharVocab
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 #: (file, face index of the Simplified Chinese face in the collection)

@@ -11,7 +11,7 @@ Two scoring modes:
 * ``"all"``: argmax over the whole vocabulary (macbert4csc semantics);
 * ``"similar"``: argmax over ``{input} ∪ confusable(input)`` from
   :mod:`proofread.similarity` (what models trained by
-  :mod:`proofread.model.neural.train` learn; they record it in their config as
+  :mod:`proofread.training.neural.train` learn; they record it in their config as
   ``proofread_scoring``).
 """
 
@@ -26,7 +26,7 @@ import torch
 
 from ..similarity import CharSimilarity, default_similarity
 from ..text.chars import is_han
-from .corrector import Correction
+from .model import Correction
 
 SCORING_ALL, SCORING_SIMILAR = "all", "similar"
 

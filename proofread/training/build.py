@@ -1,4 +1,4 @@
-"""Build the shipped spelling model from ``shared/data``: ``python -m proofread.model.build``.
+"""Build the shipped spelling model from ``shared/data``: ``python -m proofread.training.build``.
 
 Stages: (1) count the character 1..4-gram model over ``text/`` minus the held-back hash
 buckets and anything overlapping an evaluation set; (2) index jieba's dictionary words;
@@ -22,12 +22,12 @@ import numpy as np
 from ..text import normalize
 from ..text.chars import is_han
 from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
-from .corrector import FEATURES, SpellingModel
+from ..spelling.model import FEATURES, SpellingModel
 from .glyphs import build_glyph_pairs
 from .lm_build import build_lm
-from .ngram import CharNgramLM
+from ..spelling.ngram import CharNgramLM
 from .typos import TypoMaker, model_char_frequencies
-from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
+from .word_tables import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
     "sighan13_train",
@@ -333,7 +333,7 @@ def missing_build_requirements() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m proofread.model.build", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m proofread.training.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_data_dir(), help="shared/data directory")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "models" / "charlm")
     parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)

@@ -79,6 +79,7 @@ FEATURES = (
 SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
 MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
+DEFAULT_NAME = "charlm"  # the shipped model's folder in ``models/``
 
 
 @dataclass(frozen=True)
@@ -495,7 +496,7 @@ class SpellingModel:
     def confidence(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate is a right correction (the scorer in ``scorer.json``)."""
         if self.scorer is None:
-            raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.model.build)")
+            raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.training.build)")
         sc = self.scorer
         # A scorer fitted on fewer (older) features reads only its own columns.
         names = sc.get("features", FEATURES)
@@ -618,5 +619,3 @@ def load_default() -> SpellingModel:
 
     return SpellingModel(resource_dir("models") / DEFAULT_NAME)
 
-
-DEFAULT_NAME = "charlm"
