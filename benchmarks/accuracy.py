@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from proofread.finding import apply_findings
-from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
-from proofread.spelling.model import SpellingModel, apply_corrections, load_default
+from proofread.spelling.model import SpellingModel, load_default
 from proofread.text import normalize
+from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
 
 #: Texts (and, optionally, the date of each) -> the corrected texts.
 Corrector = Callable[[Sequence[str], Sequence[dt.date] | None], list[str]]
@@ -39,7 +39,7 @@ def model_corrector(model: SpellingModel, threshold: float | None = None) -> Cor
     """The statistical model alone (no dictionaries, no protected terms)."""
 
     def run(texts: Sequence[str], dates: Sequence[dt.date] | None = None) -> list[str]:
-        return [apply_corrections(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
+        return [apply_findings(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
 
     return run
 

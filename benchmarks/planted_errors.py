@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from proofread import Finding, Proofreader
-from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
-from proofread.spelling.model import SpellingModel, load_default
-from proofread.training.typos import Typo, TypoMaker, model_char_frequencies
 from proofread.similarity import SIMILAR_SOUND, SOUND
+from proofread.spelling.model import SpellingModel, load_default
+from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
+from proofread.training.typos import Typo, TypoMaker, model_char_frequencies
 
 KIND_NAMES = {SOUND: "same sound", SIMILAR_SOUND: "similar sound"}
 

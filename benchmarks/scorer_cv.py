@@ -28,6 +28,7 @@ from accuracy import model_corrector, predict, score  # the sibling benchmark's 
 from proofread import similarity
 from proofread.spelling import model as corrector
 from proofread.spelling import ngram, words
+from proofread.spelling.model import FEATURES, SpellingModel, load_default
 from proofread.training.build import (
     CLEAN_WEIGHT,
     FOLLOW_RATIO,
@@ -49,7 +50,6 @@ from proofread.training.build import (
     write_pair_counts,
 )
 from proofread.training.corpus import default_data_dir
-from proofread.spelling.model import FEATURES, SpellingModel, load_default
 from proofread.training.typos import TypoMaker, model_char_frequencies
 
 

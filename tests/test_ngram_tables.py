@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proofread.training.lm_build import FINGERPRINT_ORDERS, build_vocab, count_and_store
 from proofread.spelling.ngram import MAX_ORDER, CharNgramLM, _search_runs, ngram_keys
 from proofread.text import normalize
+from proofread.training.lm_build import FINGERPRINT_ORDERS, build_vocab, count_and_store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,10 +14,11 @@ import pytest
 
 from proofread import Proofreader
 from proofread.checkers.base import Sentence
-from proofread.checkers.spelling_model import SpellingModelChecker, windows
+from proofread.checkers.spelling_model import SpellingModelChecker
 from proofread.finding import Severity, apply_findings
-from proofread.spelling.model import load_default
 from proofread.segment import Segmenter
+from proofread.spelling.model import load_default
+from proofread.spelling.windows import windows
 from proofread.text.chars import is_han
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,7 +26,7 @@ import torch
 
 from ..similarity import CharSimilarity, default_similarity
 from ..text.chars import is_han
-from .model import Correction
+from .correction import Correction, Editable, keep_editable
 
 SCORING_ALL, SCORING_SIMILAR = "all", "similar"
 
@@ -152,8 +152,9 @@ class HFCorrector:
 
     # -- inference ---------------------------------------------------------------
     @torch.inference_mode()
-    def correct(self, texts: Sequence[str]) -> list[list[Correction]]:
-        """Proposed corrections for each text, at or above ``threshold``, by position."""
+    def correct(self, texts: Sequence[str], editable: Editable | None = None) -> list[list[Correction]]:
+        """Proposed corrections for each text, at or above ``threshold``, by position; none
+        where ``editable[i][j]`` is False (the model reads the whole text, then those are dropped)."""
         results: list[list[Correction]] = [[] for _ in texts]
         windows = [w for w in self._windows(texts) if w.ids]
         windows.sort(key=lambda w: len(w.ids))  # similar lengths share a batch: little padding
@@ -174,6 +175,8 @@ class HFCorrector:
                 self._from_candidates(batch, texts, hidden, results)
         for found in results:
             found.sort(key=lambda c: c.position)
+        if editable is not None:
+            results = [keep_editable(found, mask) for found, mask in zip(results, editable)]
         return results
 
     def _from_full(self, batch, texts, logits: torch.Tensor, results) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..similarity import SHAPE, SIMILAR_SOUND, SOUND, default_similarity
 from ..text.chars import is_han
+from .correction import Correction, Editable
 from .ngram import BOUNDARY, SPECIAL, CharNgramLM, ngram_keys
 from .words import MASK, WORD_LENGTHS, Homophones, WordIndex, WordLattice
 
@@ -80,17 +81,6 @@ SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
 MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
 DEFAULT_NAME = "charlm"  # the shipped model's folder in ``models/``
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One proposed change: ``text[position:position + len(original)]`` -> ``suggestion``
-    (one character, or two for a two-character word)."""
-
-    position: int
-    original: str
-    suggestion: str
-    confidence: float
 
 
 @dataclass
@@ -195,7 +185,7 @@ class SpellingModel:
         texts: Sequence[str],
         flat: np.ndarray,
         starts: np.ndarray,
-        editable: Sequence[Sequence[bool]] | None = None,
+        editable: Editable | None = None,
     ) -> np.ndarray:
         """Over ``flat``: the Chinese characters in the vocabulary, less any ``editable`` locks."""
         allowed = np.zeros(len(flat), dtype=bool)
@@ -515,7 +505,7 @@ class SpellingModel:
     def correct(
         self,
         texts: Sequence[str],
-        editable: Sequence[Sequence[bool]] | None = None,
+        editable: Editable | None = None,
         threshold: float | None = None,
         max_edits: int = MAX_EDITS,
         follow_ratio: float | None = None,
@@ -569,14 +559,6 @@ def _table_rows(path: Path) -> list[list[str]]:
     ]
 
 
-def apply_corrections(text: str, corrections: Sequence[Correction]) -> str:
-    """``text`` with ``corrections`` made (they never overlap; a suggestion is as long as its original)."""
-    chars = list(text)
-    for c in corrections:
-        chars[c.position : c.position + len(c.original)] = c.suggestion
-    return "".join(chars)
-
-
 def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gain minus the best gain of the other candidates at the same position (rows sorted by
     ``g``), and the number of candidates there."""
@@ -618,4 +600,3 @@ def load_default() -> SpellingModel:
     from .._resources import resource_dir
 
     return SpellingModel(resource_dir("models") / DEFAULT_NAME)
-

@@ -99,5 +99,3 @@ class WordLattice:
                 score = np.maximum(score, best[:, j - length] + np.where(real, self._lookup(key), -np.inf))
             best[:, j] = score
         return best[:, w]
-
-

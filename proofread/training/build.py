@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..spelling.model import FEATURES, SpellingModel
+from ..spelling.ngram import CharNgramLM
 from ..text import normalize
 from ..text.chars import is_han
 from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
-from ..spelling.model import FEATURES, SpellingModel
 from .glyphs import build_glyph_pairs
 from .lm_build import build_lm
-from ..spelling.ngram import CharNgramLM
 from .typos import TypoMaker, model_char_frequencies
 from .word_tables import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 

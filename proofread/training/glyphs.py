@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text.chars import is_han
 from ..spelling.ngram import CharVocab
+from ..text.chars import is_han
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 #: (file, face index of the Simplified Chinese face in the collection)

@@ -13,6 +13,7 @@ from ..segment import jieba_entries
 from ..spelling.ngram import SPECIAL, CharVocab, ngram_keys
 from ..spelling.words import FREQ_SCALE, MASK, SEG_MAX, WORD_LENGTHS
 
+
 def build_word_index(vocab: CharVocab, out: Path, min_freq: int = 3) -> dict[str, int]:
     """Write ``words{L}.{keys,chars,freq}.npy`` from jieba's dictionary; return sizes."""
     by_length: dict[int, list[tuple[np.ndarray, int]]] = {n: [] for n in WORD_LENGTHS}
@@ -144,4 +145,3 @@ def build_component_pairs(vocab: CharVocab, out: Path, max_sharing: int = 25) ->
     lines += [f"{a}\t{b}" for a, b in sorted(pairs)]
     (out / "components.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(pairs)
-

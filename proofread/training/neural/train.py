@@ -22,8 +22,8 @@ from pathlib import Path
 import torch
 
 from ...similarity import default_similarity
-from ..corpus import default_data_dir
 from ...spelling.hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
+from ..corpus import default_data_dir
 from .data import (
     DEFAULT_TEXT_FILES,
     Corruptor,
