@@ -164,10 +164,11 @@ def add_arguments(parser: argparse.ArgumentParser, components: Iterable[Any]) ->
                 continue
             kind = next((k for k in kinds[f.name] if k is not type(None)), str)
             shown = "none" if f.default is None else f.default
+            typed: dict[str, Any] = {"type": kind} if kind in (int, float) else {}
             parser.add_argument(
                 flag,
                 dest=f"{component.name}.{f.name}",
-                type=kind if kind in (int, float) else None,
+                **typed,
                 default=argparse.SUPPRESS,
                 metavar=f.metadata.get("metavar"),
                 choices=f.metadata.get("choices"),

@@ -199,11 +199,11 @@ def check_all(
                     pending[alone] = batch
             else:
                 while not exhausted and len(pending) < workers * 3:  # bounded: big archives stay out of memory
-                    batch = next(batches, None)
-                    if batch is None:
+                    more = next(batches, None)
+                    if more is None:
                         exhausted = True
                     else:
-                        pending[pool.submit(_run_in_worker, batch)] = batch
+                        pending[pool.submit(_run_in_worker, more)] = more
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

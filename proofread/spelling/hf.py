@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -94,7 +95,8 @@ class HFCorrector:
         self.device = torch.device(device)
         with quiet_loading():
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self.model = BertForMaskedLM.from_pretrained(path, local_files_only=True).to(self.device).eval()
+            loaded: Any = BertForMaskedLM.from_pretrained(path, local_files_only=True)
+            self.model = loaded.to(self.device).eval()
         max_length = min(max_length, self.model.config.max_position_embeddings)
         self.window = max_length - 2  # [CLS] and [SEP]
         if self.window < 4:
@@ -119,9 +121,8 @@ class HFCorrector:
         """Vocabulary id of one character, ``[UNK]`` when absent (cached)."""
         got = self._ids.get(ch)
         if got is None:
-            got = self.tokenizer.convert_tokens_to_ids(ch)
-            if got is None:
-                got = self.unk_id
+            token = self.tokenizer.convert_tokens_to_ids(ch)
+            got = token if isinstance(token, int) else self.unk_id
             self._ids[ch] = got
         return got
 
@@ -183,16 +184,16 @@ class HFCorrector:
         logits = logits[:, 1:]
         top, best = logits.max(-1)
         best_p = (top - logits.logsumexp(-1)).exp()  # softmax of the best only: no [B, L, V] copy
-        best, best_p = best.cpu().tolist(), best_p.cpu().tolist()
+        best_ids, best_probs = best.cpu().tolist(), best_p.cpu().tolist()
         for r, w in enumerate(batch):
             text = texts[w.text]
             for p in range(w.own_from, w.own_to):
-                token, proposed = w.ids[p], best[r][p]
-                if proposed == token or best_p[r][p] < self.threshold:
+                token, proposed = w.ids[p], best_ids[r][p]
+                if proposed == token or best_probs[r][p] < self.threshold:
                     continue
                 ch = text[w.start + p]
                 if self._changeable(ch, token) and proposed in self._id_to_char:
-                    results[w.text].append(Correction(w.start + p, ch, self._id_to_char[proposed], best_p[r][p]))
+                    results[w.text].append(Correction(w.start + p, ch, self._id_to_char[proposed], best_probs[r][p]))
 
     def _from_candidates(self, batch, texts, hidden: torch.Tensor, results) -> None:
         # Gather only the candidates' logits: one row per changeable position.

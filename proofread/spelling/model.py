@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -293,25 +294,28 @@ class SpellingModel:
             new_freq,
             real_len,
             real_freq,
-        ) = (
+        ) = tuple(
             a[keep]
-            for a in (
-                g,
-                c,
-                idx,
-                sentence,
-                gain,
-                orig_ngram,
-                cand_ngram,
-                orig_logp,
-                orig_centre,
-                gain_right,
-                margin,
-                per_position,
-                new_len,
-                new_freq,
-                real_len,
-                real_freq,
+            for a in cast(
+                "tuple[np.ndarray, ...]",
+                (
+                    g,
+                    c,
+                    idx,
+                    sentence,
+                    gain,
+                    orig_ngram,
+                    cand_ngram,
+                    orig_logp,
+                    orig_centre,
+                    gain_right,
+                    margin,
+                    per_position,
+                    new_len,
+                    new_freq,
+                    real_len,
+                    real_freq,
+                ),
             )
         )
         kind = self._conf_kind[idx]
@@ -365,6 +369,7 @@ class SpellingModel:
 
     def _pair_candidates(self, flat, starts, lengths, gpos, orig_len, orig_freq) -> Candidates:
         """Two adjacent characters both replaced by a homophone word (安检 -> 案件)."""
+        assert self.homophones is not None
         g = gpos[np.isin(gpos + 1, gpos)]
         query, c1, c2, wfreq = self.homophones.words(flat[g], flat[g + 1])
         g0 = g[query]

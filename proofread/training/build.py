@@ -155,7 +155,8 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
     torch.manual_seed(seed)
     torch.set_num_threads(1)
     xt, yt, wt = (torch.tensor(a, dtype=torch.float32) for a in (x, y, w))
-    net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    first, last = torch.nn.Linear(x.shape[1], hidden), torch.nn.Linear(hidden, 1)
+    net = torch.nn.Sequential(first, torch.nn.ReLU(), last)
     opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=1e-5)
     gen = torch.Generator().manual_seed(seed)
     for _ in range(epochs):
@@ -166,7 +167,6 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
             opt.zero_grad()
             loss.backward()
             opt.step()
-    first, last = net[0], net[2]
     return {
         "type": "mlp",
         "w1": first.weight.detach().numpy().T.tolist(),

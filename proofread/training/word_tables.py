@@ -25,14 +25,14 @@ def build_word_index(vocab: CharVocab, out: Path, min_freq: int = 3) -> dict[str
     sizes = {}
     for n, words in by_length.items():
         ids = np.array([w for w, _ in words], dtype=np.uint64).reshape(-1, n)
-        freq = np.array([f for _, f in words], dtype=np.float64)
+        counts = np.array([f for _, f in words], dtype=np.float64)
         keys, chars, freqs = [], [], []
         for k in range(n):
             masked = ids.copy()
             masked[:, k] = MASK
             keys.append(ngram_keys(masked, n)[:, 0])
             chars.append(ids[:, k].astype(np.uint16))
-            freqs.append(np.clip(np.rint(np.log(freq) * FREQ_SCALE), 0, 255).astype(np.uint8))
+            freqs.append(np.clip(np.rint(np.log(counts) * FREQ_SCALE), 0, 255).astype(np.uint8))
         key, ch, fq = np.concatenate(keys), np.concatenate(chars), np.concatenate(freqs)
         order = np.lexsort((ch, key))
         np.save(out / f"words{n}.keys.npy", key[order])
@@ -67,12 +67,14 @@ def build_homophones(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:
                     keys.append((int(sa) << 16) | int(sb))
                     words.append((a << 16) | b)
                     freqs.append(min(255, round(np.log(freq) * FREQ_SCALE)))
-    key, word, freq = (np.array(v, dtype=t) for v, t in ((keys, np.uint32), (words, np.uint32), (freqs, np.uint8)))
-    order = np.lexsort((word, key))
-    np.save(out / "homophones2.keys.npy", key[order])
-    np.save(out / "homophones2.words.npy", word[order])
-    np.save(out / "homophones2.freq.npy", freq[order])
-    return len(key)
+    key_a = np.array(keys, dtype=np.uint32)
+    word_a = np.array(words, dtype=np.uint32)
+    freq_a = np.array(freqs, dtype=np.uint8)
+    order = np.lexsort((word_a, key_a))
+    np.save(out / "homophones2.keys.npy", key_a[order])
+    np.save(out / "homophones2.words.npy", word_a[order])
+    np.save(out / "homophones2.freq.npy", freq_a[order])
+    return len(key_a)
 
 
 def build_word_logprob(vocab: CharVocab, out: Path, min_freq: int = 3) -> int:

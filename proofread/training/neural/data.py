@@ -112,8 +112,7 @@ def char_vocab(data_dir: Path) -> list[str]:
                 chars.append(parts[1])
     chars += [chr(c) for c in range(33, 127)]
     chars += list("，。、；：？！“”‘’（）《》〈〉【】—…·「」『』％")
-    seen: set[str] = set()
-    return SPECIAL_TOKENS + [c for c in chars if not (c in seen or seen.add(c))]
+    return SPECIAL_TOKENS + list(dict.fromkeys(chars))
 
 
 @dataclass

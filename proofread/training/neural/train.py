@@ -18,6 +18,7 @@ import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -67,6 +68,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def build_model(vocab_size: int, args: argparse.Namespace):
     from transformers import BertConfig, BertForMaskedLM
 
+    ours: dict[str, Any] = {"proofread_scoring": SCORING_SIMILAR}  # read by HFCorrector: score candidates only
     config = BertConfig(
         vocab_size=vocab_size,
         hidden_size=args.hidden,
@@ -74,7 +76,7 @@ def build_model(vocab_size: int, args: argparse.Namespace):
         num_attention_heads=args.heads,
         intermediate_size=4 * args.hidden,
         max_position_embeddings=args.max_len,
-        proofread_scoring=SCORING_SIMILAR,  # read by HFCorrector: score confusion candidates only
+        **ours,
     )
     return BertForMaskedLM(config)
 
@@ -150,6 +152,7 @@ def train(args: argparse.Namespace) -> dict:
 
     checkpoint = args.out / CHECKPOINT
     step = 0
+    model: Any
     if args.resume and (checkpoint / STATE).exists():
         from transformers import BertForMaskedLM
 
