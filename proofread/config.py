@@ -155,7 +155,7 @@ def add_arguments(parser: argparse.ArgumentParser, components: Iterable[Any]) ->
                 dest=f"{component.name}.",
                 action="store_true",
                 default=argparse.SUPPRESS,
-                help=f"also run {component.name}: {summary(component)}",
+                help=f"add the {component.name} checker: {summary(component)}",
             )
         kinds = types_of(component.Config)
         for f in fields(component.Config):
@@ -163,7 +163,6 @@ def add_arguments(parser: argparse.ArgumentParser, components: Iterable[Any]) ->
             if not flag:
                 continue
             kind = next((k for k in kinds[f.name] if k is not type(None)), str)
-            shown = "none" if f.default is None else f.default
             typed: dict[str, Any] = {"type": kind} if kind in (int, float) else {}
             parser.add_argument(
                 flag,
@@ -172,7 +171,7 @@ def add_arguments(parser: argparse.ArgumentParser, components: Iterable[Any]) ->
                 default=argparse.SUPPRESS,
                 metavar=f.metadata.get("metavar"),
                 choices=f.metadata.get("choices"),
-                help=f"{f.metadata['help']} (default: {shown})",
+                help=f"{f.metadata['help']}" + ("" if f.default is None else f" (default: {f.default})"),
             )
 
 

@@ -123,7 +123,7 @@ def test_cli_flag_help_comes_from_the_declaration(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "--model-threshold P confidence a model correction needs" in out
     assert "--hf-threshold P confidence an hf_model correction needs (default: 0.5)" in out
-    assert "--punctuation also run punctuation:" in out
+    assert "--punctuation add the punctuation checker: Half-width marks" in out
 
 
 def test_cli_rejects_a_bad_flag_value(capsys):
@@ -143,7 +143,7 @@ def test_components_command_lists_components_settings_and_defaults(capsys):
     assert "hf_model (optional): " in out
     assert "    threshold = None  (number | None; --model-threshold; options key model_threshold)" in lines
     assert "    threshold = 0.5  (number; --hf-threshold; options key hf_threshold)" in lines
-    assert "        confidence a model correction needs (none: the one tuned into the model)" in lines
+    assert "        confidence a model correction needs (default: the one tuned into the model)" in lines
 
 
 def test_components_command_runs_as_a_program():

@@ -35,7 +35,7 @@ class HFModelConfig:
     )
     scoring: str | None = option(
         None,
-        help="all: argmax over the vocabulary; similar: over confusable characters (none: the model's own)",
+        help="all: argmax over the vocabulary; similar: over confusable characters (default: the model's own)",
         alias="hf_scoring",
         choices=("all", "similar"),
     )

@@ -22,7 +22,7 @@ from .base import Checker, Priority, Sentence, register
 class SpellingModelConfig:
     model: str = option(
         "default",
-        help="statistical spelling model: the shipped one (default), none, or a folder built by "
+        help="statistical spelling model: default (the shipped one), none, or a folder built by "
         "`python -m proofread.training.build`",
         flag="--model",
         metavar="default|none|DIR",
@@ -30,7 +30,7 @@ class SpellingModelConfig:
     )
     threshold: float | None = option(
         None,
-        help="confidence a model correction needs (none: the one tuned into the model)",
+        help="confidence a model correction needs (default: the one tuned into the model)",
         flag="--model-threshold",
         metavar="P",
         alias="model_threshold",
@@ -38,7 +38,7 @@ class SpellingModelConfig:
     follow_ratio: float | None = option(
         None,
         help="factor on that threshold for further corrections in a sentence that already has one "
-        "(none: tuned into the model; 1: every correction needs the full threshold)",
+        "(default: tuned into the model; 1: every correction needs the full threshold)",
         flag="--model-follow-ratio",
         metavar="F",
         alias="model_follow_ratio",
