@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import proofread.checkers as checkers_package
 from proofread.checkers import REGISTRY, Priority, base
 
@@ -56,7 +58,8 @@ def test_every_module_of_the_checkers_package_is_imported():
     names = {m.name for m in pkgutil.iter_modules(checkers_package.__path__)}
     assert {"spelling_model", "hf_model", "punctuation", "dictionary_rules"} <= names
     assert all(f"proofread.checkers.{n}" in sys.modules for n in names)
-    assert {c.__module__.rsplit(".", 1)[1] for c in REGISTRY.values()} <= names
+    shipped = [c.__module__ for c in REGISTRY.values() if c.__module__.startswith("proofread.")]
+    assert {m.removeprefix("proofread.checkers.") for m in shipped} <= names
 
 
 def test_entry_points_of_other_packages_are_loaded(monkeypatch):
@@ -73,6 +76,22 @@ def test_entry_points_of_other_packages_are_loaded(monkeypatch):
     monkeypatch.setattr(checkers_package, "entry_points", fake_entry_points)
     checkers_package._discover()
     assert loaded == [True]
+
+
+def test_a_component_declares_frozen_settings():
+    class Loose(base.Checker):
+        name = "loose"
+
+        class Config:  # not a dataclass
+            threshold = 0.5
+
+        @classmethod
+        def from_resources(cls, resources, config):
+            return cls()
+
+    with pytest.raises(TypeError, match="loose: Config must be a frozen dataclass"):
+        base.register(Loose)
+    assert "loose" not in REGISTRY
 
 
 def test_priorities_are_named():

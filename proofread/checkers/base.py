@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
@@ -132,6 +133,8 @@ def register(cls: type[Component]) -> type[Component]:
     """Class decorator: make a component available by its ``name``."""
     if cls.name in REGISTRY and REGISTRY[cls.name] is not cls:
         raise ValueError(f"component name {cls.name!r} is already registered")
+    if not dataclasses.is_dataclass(cls.Config) or not cls.Config.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.name}: Config must be a frozen dataclass")
     REGISTRY[cls.name] = cls
     return cls
 
