@@ -13,7 +13,7 @@ Prints, per file, detection and correction precision/recall/F1 under two convent
 plus the share of clean rows (source == target) that were changed, and throughput.
 ``--clean N`` also measures the share changed of N sentences from the held-back clean slice of
 the official registers in ``shared/data/text`` (hash bucket 0, never used in training), each
-checked as of when it was written (``proofread.model.corpus.line_date``: an agency name right in
+checked as of when it was written (``proofread.training.corpus.line_date``: an agency name right in
 2015 news is not a false alarm of date-aware rules; ``--undated`` checks them as of today).
 """
 
@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from proofread.finding import apply_findings
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
-from proofread.model.corrector import SpellingModel, apply_corrections, load_default
+from proofread.spelling.model import SpellingModel, load_default
 from proofread.text import normalize
+from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
 
 #: Texts (and, optionally, the date of each) -> the corrected texts.
 Corrector = Callable[[Sequence[str], Sequence[dt.date] | None], list[str]]
@@ -39,7 +39,7 @@ def model_corrector(model: SpellingModel, threshold: float | None = None) -> Cor
     """The statistical model alone (no dictionaries, no protected terms)."""
 
     def run(texts: Sequence[str], dates: Sequence[dt.date] | None = None) -> list[str]:
-        return [apply_corrections(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
+        return [apply_findings(t, found) for t, found in zip(texts, model.correct(texts, threshold=threshold))]
 
     return run
 

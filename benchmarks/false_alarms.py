@@ -14,7 +14,7 @@ after that many characters.
 
 Dates: the lines carry no dates, and an agency name that was right when a 2013 text was
 written is outdated in a document dated today. Each file is therefore checked as of the
-latest date its texts can have been written (``WRITTEN_BY`` in ``proofread.model.corpus``,
+latest date its texts can have been written (``WRITTEN_BY`` in ``proofread.training.corpus``,
 from ``text/sources/*.txt``); the 新闻联播 transcripts (2012-07 to 2026-06) are in date order, so
 each line is dated by its position in the file (``CHRONOLOGICAL``; a few months off at worst);
 other files whose texts reach the present (laws, …) are checked at today's date, so their older
@@ -35,7 +35,7 @@ from pathlib import Path
 
 from proofread import Proofreader
 from proofread.checkers import REGISTRY, default_components
-from proofread.model.corpus import default_data_dir, line_date, read_lines, text_files
+from proofread.training.corpus import default_data_dir, line_date, read_lines, text_files
 
 
 def line_dates(name: str, n: int, fixed: dt.date | None) -> list[dt.date]:

@@ -3,7 +3,7 @@
     python benchmarks/planted_errors.py [--sentences 3000] [--seed 11] [--components a,b,...] [--show 20]
 
 The error class of the 2022 notice (民族 written 名族, 城市管理 written 城市管里), made as a pinyin
-input method makes it (``proofread.model.typos``): one character of a common word replaced by
+input method makes it (``proofread.training.typos``): one character of a common word replaced by
 one with the same or a fuzzy-similar toneless reading, common characters more often, so that
 the word is no longer a word. The model's confusion tables are not used to plant, so a typo
 they lack counts as missed. Sentences come from the held-back evaluation bucket of the
@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from proofread import Finding, Proofreader
-from proofread.model.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
-from proofread.model.corrector import SpellingModel, load_default
-from proofread.model.typos import Typo, TypoMaker, model_char_frequencies
 from proofread.similarity import SIMILAR_SOUND, SOUND
+from proofread.spelling.model import SpellingModel, load_default
+from proofread.training.corpus import EVAL_BUCKET, default_data_dir, held_back_sentences
+from proofread.training.typos import Typo, TypoMaker, model_char_frequencies
 
 KIND_NAMES = {SOUND: "same sound", SIMILAR_SOUND: "similar sound"}
 

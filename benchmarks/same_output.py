@@ -20,7 +20,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from proofread.model.corpus import default_data_dir, held_back_sentences
+from proofread.training.corpus import default_data_dir, held_back_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 DATE = "2026-01-01"

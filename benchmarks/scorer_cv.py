@@ -8,7 +8,7 @@ The n-gram tables and word indexes of ``models/charlm`` are reused; the confusio
 scorer are refitted on the 80% only, so a held-out error never counts itself. The threshold is
 set on half of the clean tuning buckets (as the build does) and the other half is reported as
 the clean false-positive rate, with the share of 3,000 input-method typos planted in that half
-that the model corrects (``proofread.model.typos``; the scorer's own planted typos, as in the
+that the model corrects (``proofread.training.typos``; the scorer's own planted typos, as in the
 build, come from the fitting half). Candidate features are cached in ``--cache`` between runs
 of the same feature code, confusion table and language model.
 """
@@ -26,8 +26,10 @@ import numpy as np
 from accuracy import model_corrector, predict, score  # the sibling benchmark's scorer
 
 from proofread import similarity
-from proofread.model import corrector, ngram, words
-from proofread.model.build import (
+from proofread.spelling import model as corrector
+from proofread.spelling import ngram, words
+from proofread.spelling.model import FEATURES, SpellingModel, load_default
+from proofread.training.build import (
     CLEAN_WEIGHT,
     FOLLOW_RATIO,
     MAX_CLEAN_FP,
@@ -47,9 +49,8 @@ from proofread.model.build import (
     scorer_threshold,
     write_pair_counts,
 )
-from proofread.model.corpus import default_data_dir
-from proofread.model.corrector import FEATURES, SpellingModel, load_default
-from proofread.model.typos import TypoMaker, model_char_frequencies
+from proofread.training.corpus import default_data_dir
+from proofread.training.typos import TypoMaker, model_char_frequencies
 
 
 def held_out(source: str) -> bool:

@@ -10,7 +10,7 @@ Runs, on one machine and in one process:
    bert-base configuration (12 layers, hidden 768, vocabulary 21,128) and random
    weights (identical compute), saved to a temporary folder and run through the
    same batched ``hf_model`` checker, after the dictionary components;
-4. optionally (``--neural DIR``) a model trained by ``proofread.model.neural.train``;
+4. optionally (``--neural DIR``) a model trained by ``proofread.training.neural.train``;
 
 and prints chars/s for each and the ratio default / baseline. The corpus is
 official-style text: the held-back 1% of the government and state-media lines of
@@ -34,8 +34,8 @@ import torch
 
 from proofread import Proofreader
 from proofread.checkers import REGISTRY, default_components
-from proofread.model.corpus import default_data_dir
-from proofread.model.neural.data import char_vocab, iter_clean_lines
+from proofread.training.corpus import default_data_dir
+from proofread.training.neural.data import char_vocab, iter_clean_lines
 
 CORPUS_FILES = (
     "gwr_1954_2018_ljtyduyu.txt.gz",

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, config
 from .dictionaries import DictionaryError
 from .finding import Severity
 from .output import FORMATS, WRITERS, CheckedDocument
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--batch-size", type=int, default=64, help=argparse.SUPPRESS)
     scan_command.add_parser(sub)
+    sub.add_parser("components", help="list the pipeline components and their settings")
     return parser
 
 
@@ -94,58 +95,24 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="extra dictionary file (TSV; repeatable)",
     )
-    parser.add_argument(
-        "--model",
-        default="default",
-        metavar="default|none|DIR",
-        help="statistical spelling model: the shipped one, none, or a folder built by "
-        "`python -m proofread.model.build` (default: default)",
-    )
-    parser.add_argument(
-        "--model-threshold",
-        type=float,
-        metavar="P",
-        help="confidence a model correction needs (default: tuned into the model)",
-    )
-    parser.add_argument(
-        "--model-follow-ratio",
-        type=float,
-        metavar="F",
-        help="factor on that threshold for further corrections in a sentence that already has one "
-        "(default: tuned into the model; 1: every correction needs the full threshold)",
-    )
-    parser.add_argument(
-        "--hf-model", metavar="DIR", help="also use a local Hugging Face BertForMaskedLM CSC model (e.g. macbert4csc)"
-    )
-    parser.add_argument(
-        "--hf-threshold",
-        type=float,
-        default=0.5,
-        metavar="P",
-        help="confidence an --hf-model correction needs (default: 0.5)",
-    )
-    parser.add_argument(
-        "--hf-device", default="cpu", metavar="DEVICE", help="torch device for --hf-model (default: cpu)"
-    )
-    parser.add_argument(
-        "--punctuation",
-        action="store_true",
-        help="also check punctuation: half-width marks between Chinese characters, marks typed twice",
-    )
+    config.add_arguments(parser, _components())
 
 
-def pipeline_options(args: argparse.Namespace) -> dict:
-    """``Proofreader(options=...)`` from the arguments of :func:`add_pipeline_arguments`."""
-    options: dict = {"model": args.model}
-    if args.model_threshold is not None:
-        options["model_threshold"] = args.model_threshold
-    if args.model_follow_ratio is not None:
-        options["model_follow_ratio"] = args.model_follow_ratio
-    if args.hf_model:
-        options.update(hf_model=args.hf_model, hf_threshold=args.hf_threshold, hf_device=args.hf_device)
-    if args.punctuation:
-        options["punctuation"] = True
-    return options
+def pipeline_config(args: argparse.Namespace) -> dict:
+    """``Proofreader(config=...)`` from the arguments of :func:`add_pipeline_arguments`."""
+    return config.from_arguments(args, _components())
+
+
+def _components() -> list:
+    from .checkers import REGISTRY
+    from .checkers.base import by_priority
+
+    return by_priority(REGISTRY.values())
+
+
+def _list_components() -> int:
+    print(config.describe(_components()))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _utf8_stdio()
     try:
+        if args.command == "components":
+            return _list_components()
         return scan_command.run(args) if args.command == "scan" else _check(args)
     except UsageError as e:
         print(f"proofread: {e}", file=sys.stderr)
@@ -176,8 +145,8 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import ComponentError, Proofreader  # after argument errors, which need no dictionaries
 
     try:
-        proofreader = Proofreader(extra_dictionaries=args.dicts, options=pipeline_options(args))
-    except (DictionaryError, ComponentError) as e:
+        proofreader = Proofreader(extra_dictionaries=args.dicts, config=pipeline_config(args))
+    except (DictionaryError, ComponentError, config.ConfigError) as e:
         raise UsageError(str(e)) from None
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)

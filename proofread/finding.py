@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
+from typing import Protocol
 
 
 class Severity(IntEnum):
@@ -79,7 +80,20 @@ class Finding:
         return replace(self, start=self.start + offset, end=self.end + offset)
 
 
-def apply_findings(text: str, findings: Iterable[Finding]) -> str:
+class Edit(Protocol):
+    """What :func:`apply_findings` reads: a ``Finding``, or a model's ``Correction``."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def original(self) -> str: ...
+    @property
+    def suggestions(self) -> tuple[str, ...]: ...
+
+
+def apply_findings(text: str, findings: Iterable[Edit]) -> str:
     """Return ``text`` with every finding that has exactly one suggestion applied.
 
     Findings must not overlap (``Proofreader`` output never does); overlapping ones

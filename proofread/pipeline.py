@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_components
+from .config import ConfigError, make, translate_options
 from .finding import Finding
 from .merge import merge
 from .resources import Resources
@@ -36,14 +37,26 @@ class Proofreader:
         extra_dictionaries: Iterable[str | Path] = (),
         components: Sequence[str] | None = None,
         shipped_dictionaries: bool = True,
-        options: dict[str, Any] | None = None,
+        config: Mapping[str, Mapping[str, Any]] | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.resources = Resources.load(extra_dictionaries, shipped=shipped_dictionaries, options=options)
-        names = list(components) if components is not None else default_components(self.resources.options)
+        """``config``: settings by component name, e.g. ``{"spelling_model": {"threshold": 0.7}}``
+        (``proofread components`` lists them); a component that is not default joins the default
+        pipeline when it has a section. ``options``: the older flat keys (``model_threshold``,
+        ``hf_model``, ...), translated onto the same settings."""
+        if config is not None and options is not None:
+            raise ConfigError("give config or options, not both")
+        sections = dict(config or {}) if options is None else translate_options(options, REGISTRY)
+        unknown = [n for n in sections if n not in REGISTRY]
+        if unknown:
+            raise ConfigError(f"unknown component {unknown[0]!r} in config; available: {', '.join(sorted(REGISTRY))}")
+        self.config = {n: make(REGISTRY[n].Config, sections.get(n), n) for n in REGISTRY}
+        names = list(components) if components is not None else default_components(sections)
         unknown = [n for n in names if n not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
-        built = sorted((_build(REGISTRY[n], self.resources) for n in names), key=lambda c: -c.priority)
+        self.resources = Resources.load(extra_dictionaries, shipped=shipped_dictionaries)
+        built = sorted((_build(REGISTRY[n], self.resources, self.config[n]) for n in names), key=lambda c: -c.priority)
         self.guards = [c for c in built if isinstance(c, Guard)]
         self.checkers = [c for c in built if isinstance(c, Checker)]
         # The document date reaches findings only through rules' ``since`` (dictionary_rules):
@@ -134,12 +147,12 @@ class Proofreader:
 
 
 class ComponentError(ValueError):
-    """A component could not be built from the given options (bad model path, ...)."""
+    """A component could not be built from its settings (bad model path, ...)."""
 
 
-def _build(component: type[Component], resources: Resources) -> Component:
+def _build(component: type[Component], resources: Resources, config: Any) -> Component:
     try:
-        return component.from_resources(resources)
+        return component.from_resources(resources, config)
     except (OSError, ValueError) as e:
         raise ComponentError(f"{component.name}: {e}") from e
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .dictionaries import Dictionary, load_dictionary, load_shipped
 from .segment import Segmenter
@@ -20,7 +19,6 @@ WRONG_FORM_FREQ = 5
 class Resources:
     dictionaries: list[Dictionary]
     segmenter: Segmenter
-    options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -28,11 +26,10 @@ class Resources:
         extra_dictionaries: Iterable[str | Path] = (),
         *,
         shipped: bool = True,
-        options: dict[str, Any] | None = None,
     ) -> Resources:
         dictionaries = load_shipped() if shipped else []
         dictionaries += [load_dictionary(p) for p in extra_dictionaries]
-        return cls(dictionaries, Segmenter(_user_words(dictionaries)), dict(options or {}))
+        return cls(dictionaries, Segmenter(_user_words(dictionaries)))
 
 
 def _user_words(dictionaries: Sequence[Dictionary]) -> list[tuple[str, int]]:

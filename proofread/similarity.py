@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from pypinyin import Style, pinyin
 
@@ -28,9 +29,13 @@ def pycorrector_data_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "data"
 
 
+def _no_reading(_: str) -> Any:
+    return [""]  # pypinyin takes a list from ``errors`` as the readings of a character it lacks
+
+
 def readings(ch: str) -> tuple[str, ...]:
     """Toneless pinyin readings of one character (empty for non-Chinese)."""
-    got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=lambda _: [""])
+    got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_no_reading)
     return tuple(r for r in got[0] if r) if got else ()
 
 
@@ -49,7 +54,7 @@ def common_hanzi() -> tuple[str, ...]:
 
 def main_reading(ch: str) -> str:
     """The toneless pinyin pypinyin gives ``ch`` first (its commonest reading; empty for non-Chinese)."""
-    got = pinyin(ch, style=Style.NORMAL, errors=lambda _: [""])
+    got = pinyin(ch, style=Style.NORMAL, errors=_no_reading)
     return got[0][0] if got and got[0] else ""
 
 

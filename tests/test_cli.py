@@ -325,7 +325,7 @@ def test_installed_entry_point_runs_the_sample():
 
 
 def test_model_threshold_and_follow_ratio_options(capsys, tmp_path):
-    from proofread.model.corrector import load_default
+    from proofread.spelling.model import load_default
 
     text = "人民捡察院依法保障农民的吐地承包经营权。"
     first, second = sorted(load_default().correct([text])[0], key=lambda c: -c.confidence)

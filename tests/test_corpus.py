@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from proofread.model.corpus import CHRONOLOGICAL, line_date
+from proofread.training.corpus import CHRONOLOGICAL, line_date
 
 
 def test_chronological_file_is_dated_by_position():

@@ -11,9 +11,9 @@ import torch
 from transformers import AutoTokenizer, BertConfig, BertForMaskedLM, BertTokenizer
 
 from proofread import Proofreader
-from proofread.model.hf import HFCorrector
-from proofread.model.verify import NgramVerifier
 from proofread.similarity import default_similarity
+from proofread.spelling.hf import HFCorrector
+from proofread.spelling.verify import NgramVerifier
 
 VOCAB = [
     "[PAD]",
@@ -186,10 +186,15 @@ def test_missing_model_path_is_an_error():
 
 
 def test_option_alone_adds_the_model_beside_the_default_pipeline(model_dir):
-    from proofread.checkers import default_components
+    from proofread.checkers import REGISTRY, default_components
+    from proofread.config import translate_options
 
     assert "hf_model" not in default_components()
-    assert {"hf_model", "spelling_model", "dictionary_rules"} <= set(default_components({"hf_model": str(model_dir)}))
+    beside = {"hf_model", "spelling_model", "dictionary_rules"}
+    assert beside <= set(default_components({"hf_model": {"path": str(model_dir)}}))
+    assert beside <= set(default_components(translate_options({"hf_model": str(model_dir)}, REGISTRY)))
+    # The old flat keys of the model apply only with the key that enables it.
+    assert "hf_model" not in default_components(translate_options({"hf_threshold": 0.7}, REGISTRY))
 
 
 def test_cli_hf_model_option(model_dir, tmp_path, capsys):
@@ -242,7 +247,7 @@ def training_data(tmp_path_factory):
 
 
 def _train(out, data, steps, *extra):
-    from proofread.model.neural.train import main
+    from proofread.training.neural.train import main
 
     main(
         [

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proofread.model.lm_build import FINGERPRINT_ORDERS, build_vocab, count_and_store
-from proofread.model.ngram import MAX_ORDER, CharNgramLM, _search_runs, ngram_keys
+from proofread.spelling.ngram import MAX_ORDER, CharNgramLM, _search_runs, ngram_keys
 from proofread.text import normalize
+from proofread.training.lm_build import FINGERPRINT_ORDERS, build_vocab, count_and_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +77,7 @@ def test_binary_search_over_runs_handles_empty_and_out_of_range_runs():
 
 def test_the_shipped_model_is_in_this_layout_and_unpruned():
     """The shipped tables hold what meta.json says, seen-once n-grams included."""
-    from proofread.model.corrector import load_default
+    from proofread.spelling.model import load_default
 
     lm = load_default().lm
     sizes = lm.meta["ngrams"]

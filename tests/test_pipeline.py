@@ -119,7 +119,7 @@ class _FakeModel(Checker):
     default = False
 
     @classmethod
-    def from_resources(cls, resources):
+    def from_resources(cls, resources, config):
         return cls()
 
     def check(self, sentence):

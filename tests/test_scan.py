@@ -235,7 +235,7 @@ class _DiesOnMarker(Checker):
     default = False
 
     @classmethod
-    def from_resources(cls, resources) -> _DiesOnMarker:
+    def from_resources(cls, resources, config) -> _DiesOnMarker:
         return cls()
 
     def check(self, sentence):

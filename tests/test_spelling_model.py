@@ -14,10 +14,11 @@ import pytest
 
 from proofread import Proofreader
 from proofread.checkers.base import Sentence
-from proofread.checkers.spelling_model import SpellingModelChecker, windows
+from proofread.checkers.spelling_model import SpellingModelChecker
 from proofread.finding import Severity, apply_findings
-from proofread.model.corrector import load_default
 from proofread.segment import Segmenter
+from proofread.spelling.model import load_default
+from proofread.spelling.windows import windows
 from proofread.text.chars import is_han
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,7 +197,7 @@ def test_empty_and_astral_texts(model):
 
 
 def test_gain_margin_compares_each_candidate_with_its_best_rival():
-    from proofread.model.corrector import _margin_to_rivals
+    from proofread.spelling.model import _margin_to_rivals
 
     # positions 5 (three candidates), 9 (one candidate)
     g = np.array([5, 5, 5, 9])
@@ -207,7 +208,7 @@ def test_gain_margin_compares_each_candidate_with_its_best_rival():
 
 
 def test_a_scorer_fitted_on_fewer_features_reads_only_its_columns(model):
-    from proofread.model.corrector import FEATURES
+    from proofread.spelling.model import FEATURES
 
     full = model.confidence(np.zeros((1, len(FEATURES))) + 0.5)
     names = list(model.scorer["features"])
@@ -251,7 +252,7 @@ def test_name_characters_score_transliterations_above_function_words(model):
 
 
 def test_component_pairs_come_from_character_construction(model, tmp_path):
-    from proofread.model.words import build_component_pairs
+    from proofread.training.word_tables import build_component_pairs
 
     build_component_pairs(model.vocab, tmp_path)
     pairs = {
@@ -269,7 +270,7 @@ def test_component_pairs_come_from_character_construction(model, tmp_path):
 
 
 def test_shipped_pairs_and_components_reach_the_confusion_table(model):
-    from proofread.model.corrector import COMPONENT
+    from proofread.spelling.model import COMPONENT
 
     v = model.vocab
     key = (v.id("茬") << 16) | v.id("在")
@@ -280,7 +281,7 @@ def test_shipped_pairs_and_components_reach_the_confusion_table(model):
 
 
 def test_ensemble_scorer_is_the_mean_of_its_members():
-    from proofread.model.build import fit_ensemble, fit_mlp
+    from proofread.training.build import fit_ensemble, fit_mlp
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 5))
@@ -327,7 +328,7 @@ def test_glyph_table_pairs_characters_that_look_alike_as_printed(model):
 
 @pytest.mark.slow
 def test_glyph_table_is_what_the_fonts_render(model, tmp_path):
-    from proofread.model import glyphs
+    from proofread.training import glyphs
 
     pytest.importorskip("PIL")
     if not all((glyphs.FONT_DIR / name).exists() for name, _ in glyphs.FONTS):
@@ -373,7 +374,7 @@ def test_the_follow_threshold_admits_a_second_error_the_full_one_would_not(model
 
 
 def test_the_rebuild_names_a_wrong_data_directory_in_one_line(tmp_path, capsys, monkeypatch):
-    from proofread.model import build, glyphs
+    from proofread.training import build, glyphs
 
     with monkeypatch.context() as m:  # whether this machine has the build-only fonts does not matter here
         m.setattr(build, "missing_build_requirements", lambda: [])

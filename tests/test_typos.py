@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import jieba
 
-from proofread.model.corrector import load_default
-from proofread.model.typos import TypoMaker, model_char_frequencies
 from proofread.segment import jieba_entries
 from proofread.similarity import SIMILAR_SOUND, SOUND, common_hanzi, default_similarity, fuzzy, main_reading
+from proofread.spelling.model import load_default
+from proofread.training.typos import TypoMaker, model_char_frequencies
 
 SENTENCES = [
     "坚持和完善民族区域自治制度。",

@@ -1,15 +1,33 @@
-"""Pipeline components. Importing a module registers its components."""
+"""Pipeline components. Every module of this package is imported (importing registers its
+components), then those of installed packages' ``proofread.checkers`` entry points."""
 
-from . import (  # noqa: F401  (registration)  # noqa: F401  (registration)
-    dictionary_rules,
-    formulation_near_miss,
-    hf_model,  # noqa: F401  (registration; loads torch only when used)
-    idiom_near_miss,
-    number_usage,
-    protected_terms,
-    punctuation,
-    spelling_model,  # noqa: F401  (registration; the model loads on first use)
-)
-from .base import REGISTRY, Checker, Component, Guard, Sentence, default_components, register
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
 
-__all__ = ["REGISTRY", "Checker", "Component", "Guard", "Sentence", "default_components", "register"]
+from .base import REGISTRY, Checker, Component, Guard, Priority, Sentence, default_components, register
+
+ENTRY_POINT_GROUP = "proofread.checkers"
+
+
+def _discover() -> None:
+    # Model checkers import their models only when used, so this stays cheap.
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        entry.load()
+
+
+_discover()
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "REGISTRY",
+    "Checker",
+    "Component",
+    "Guard",
+    "Priority",
+    "Sentence",
+    "default_components",
+    "register",
+]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable, Mapping, Sequence
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..finding import Finding
+from ..config import NoConfig
+from ..finding import Finding, Severity
 
 if TYPE_CHECKING:
     from ..resources import Resources
@@ -48,23 +51,33 @@ class Sentence:
         return f"Sentence({self.text!r}, start={self.start})"
 
 
+class Priority(IntEnum):
+    """Higher runs earlier and wins overlaps (``merge``)."""
+
+    PROTECTED = 100  # guards: protected terms
+    CURATED = 50  # exact curated rules: dictionaries, number usage, punctuation
+    NEAR_MISS = 45  # near-miss detectors: below the exact rules they derive from
+    LEARNED = 10  # statistical and neural models
+
+
 class Component(ABC):
     """A pipeline stage. Subclasses register with :func:`register`."""
 
     name: ClassVar[str]
-    #: Higher runs earlier and wins overlaps: protected (100) > curated rules (50)
-    #: > near-miss detectors (45) > model (10).
-    priority: ClassVar[int] = 0
-    #: Part of the default pipeline.
+    priority: ClassVar[int] = 0  # a :class:`Priority`
+    #: Part of the default pipeline. One that is not joins it when ``config`` has its section.
     default: ClassVar[bool] = True
     #: A learned model (not curated data): benchmarks of the dictionary path leave these out.
     learned: ClassVar[bool] = False
-    #: A component that is not default joins the default pipeline when this option is set.
-    enabled_by: ClassVar[str | None] = None
+    #: Its settings: a frozen dataclass of :func:`proofread.config.option` fields.
+    Config: ClassVar[type] = NoConfig
+    #: Command-line switch that adds a component that is not default (``--punctuation``).
+    flag: ClassVar[str | None] = None
 
     @classmethod
     @abstractmethod
-    def from_resources(cls, resources: Resources) -> Component: ...
+    def from_resources(cls, resources: Resources, config: Any) -> Component:
+        """Build from the shared resources and an instance of ``Config``."""
 
 
 class Guard(Component):
@@ -83,6 +96,35 @@ class Checker(Component):
     def check(self, sentence: Sentence) -> Iterable[Finding]:
         raise NotImplementedError(f"{type(self).__name__} implements neither check nor check_batch")
 
+    def finding(
+        self,
+        start: int,
+        end: int,
+        original: str,
+        suggestions: str | Iterable[str],
+        *,
+        rule: str,
+        source: str,
+        message: str,
+        category: str = "typo",
+        severity: Severity = Severity.WARNING,
+        confidence: float = 1.0,
+    ) -> Finding:
+        """A finding of this checker (sentence offsets), ranked by its ``priority``."""
+        return Finding(
+            start=start,
+            end=end,
+            original=original,
+            suggestions=(suggestions,) if isinstance(suggestions, str) else tuple(suggestions),
+            category=category,
+            severity=severity,
+            rule=rule,
+            source=source,
+            confidence=confidence,
+            message=message,
+            priority=self.priority,
+        )
+
 
 REGISTRY: dict[str, type[Component]] = {}
 
@@ -91,15 +133,18 @@ def register(cls: type[Component]) -> type[Component]:
     """Class decorator: make a component available by its ``name``."""
     if cls.name in REGISTRY and REGISTRY[cls.name] is not cls:
         raise ValueError(f"component name {cls.name!r} is already registered")
+    if not dataclasses.is_dataclass(cls.Config) or not cls.Config.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.name}: Config must be a frozen dataclass")
     REGISTRY[cls.name] = cls
     return cls
 
 
-def default_components(options: dict | None = None) -> list[str]:
-    """Names of the components a ``Proofreader`` builds when none are named."""
-    options = options or {}
-    chosen = [c for c in REGISTRY.values() if c.default or (c.enabled_by and options.get(c.enabled_by))]
-    return [c.name for c in sorted(chosen, key=lambda c: -c.priority)]
+def by_priority(components: Iterable[type[Component]]) -> list[type[Component]]:
+    return sorted(components, key=lambda c: -c.priority)
 
 
-ComponentFactory = Callable[["Resources"], Component]
+def default_components(config: Mapping[str, Any] | None = None) -> list[str]:
+    """Names of the components a ``Proofreader`` builds when none are named: the default
+    ones, and those that are not default but have a section in ``config``."""
+    config = config or {}
+    return [c.name for c in by_priority(REGISTRY.values()) if c.default or c.name in config]

@@ -10,7 +10,7 @@ import ahocorasick
 
 from ..dictionaries import Dictionary, Rule, iter_rules
 from ..finding import Finding
-from .base import Checker, Sentence, register
+from .base import Checker, Priority, Sentence, register
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -44,7 +44,7 @@ class DictionaryRules(Checker):
     """Multi-pattern (Aho-Corasick) match of every form, then each rule's conditions."""
 
     name = "dictionary_rules"
-    priority = 50
+    priority = Priority.CURATED
 
     def __init__(self, rules: Iterable[tuple[Dictionary, Rule]]) -> None:
         self._automaton = ahocorasick.Automaton()
@@ -59,7 +59,7 @@ class DictionaryRules(Checker):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> DictionaryRules:
+    def from_resources(cls, resources, config) -> DictionaryRules:
         return cls(iter_rules(resources.dictionaries, "rules"))
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -70,18 +70,16 @@ class DictionaryRules(Checker):
             start, end = last + 1 - length, last + 1
             for dictionary, rule in hits:
                 if applies(rule, sentence, start, end):
-                    yield Finding(
-                        start=start,
-                        end=end,
-                        original=text[start:end],
-                        suggestions=rule.suggestions,
+                    yield self.finding(
+                        start,
+                        end,
+                        text[start:end],
+                        rule.suggestions,
                         category=rule.category,
                         severity=rule.severity,
                         rule=rule.id,
                         source=dictionary,
-                        confidence=1.0,
                         message=rule.message,
-                        priority=self.priority,
                     )
 
 

@@ -19,7 +19,7 @@ from ..dictionaries import Dictionary, Rule, iter_rules
 from ..finding import Finding, Severity
 from ..similarity import CharSimilarity, default_similarity
 from ..text.chars import is_han
-from .base import Checker, Sentence, register
+from .base import Checker, Priority, Sentence, register
 from .near_miss import confusable
 
 NUMERALS = set("零〇一二两三四五六七八九十百千0123456789")
@@ -156,7 +156,7 @@ class FormulationNearMiss(Checker):
     """Near misses of canonical formulations, and 次/届 errors in meeting names."""
 
     name = "formulation_near_miss"
-    priority = 45  # below exact curated rules (50), above the model (10)
+    priority = Priority.NEAR_MISS
 
     def __init__(self, canonical: Iterable[tuple[Dictionary, Rule]], similarity: CharSimilarity) -> None:
         self._similarity = similarity
@@ -190,7 +190,7 @@ class FormulationNearMiss(Checker):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> FormulationNearMiss:
+    def from_resources(cls, resources, config) -> FormulationNearMiss:
         return cls(iter_rules(resources.dictionaries, "canonical"), default_similarity())
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -242,22 +242,19 @@ class FormulationNearMiss(Checker):
 
     def _finding(self, sentence: Sentence, start: int, end: int, canonical: _Canonical, how: str) -> Finding:
         original = sentence.text[start:end]
-        return Finding(
-            start=start,
-            end=end,
-            original=original,
-            suggestions=(canonical.form,),
+        return self.finding(
+            start,
+            end,
+            original,
+            canonical.form,
             category="formulation",
             severity=Severity.ERROR,
             rule=canonical.rule.id,
             source=canonical.dictionary,
             confidence=0.95,
-            message=(
-                f"“{original}”顺序有误，应为“{canonical.form}”"
-                if how == "swap"
-                else f"“{original}”应为规范表述“{canonical.form}”"
-            ),
-            priority=self.priority,
+            message=f"“{original}”顺序有误，应为“{canonical.form}”"
+            if how == "swap"
+            else f"“{original}”应为规范表述“{canonical.form}”",
         )
 
     def _ci_jie(self, text: str) -> Iterator[Finding]:
@@ -265,16 +262,15 @@ class FormulationNearMiss(Checker):
             for m in pattern.finditer(text):
                 group = next(g for g in range(1, (pattern.groups or 0) + 1) if m.group(g))
                 fixed = text[m.start() : m.start(group)] + right + text[m.end(group) : m.end()]
-                yield Finding(
-                    start=m.start(),
-                    end=m.end(),
-                    original=m.group(0),
-                    suggestions=(fixed,),
+                yield self.finding(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    fixed,
                     category="formulation",
                     severity=Severity.ERROR,
                     rule=rule_id,
                     source="formulation_near_miss",
                     confidence=0.95,
                     message=f"“{m.group(0)}”中“次”“届”混用：{message}",
-                    priority=self.priority,
                 )

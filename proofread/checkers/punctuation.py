@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..finding import Finding, Severity
 from ..text.chars import is_han
-from .base import Checker, Sentence, register
+from .base import Checker, Priority, Sentence, register
 
 SOURCE = "GB/T 15834—2011《标点符号用法》"
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -25,14 +25,14 @@ class Punctuation(Checker):
     """Half-width marks between Chinese characters; the same mark typed twice."""
 
     name = "punctuation"
-    priority = 50  # a curated rule, like the dictionaries
-    # Opt-in (option ``punctuation``, ``--punctuation``): sources converted from other formats
-    # often carry half-width commas throughout, which would bury the wording errors.
+    priority = Priority.CURATED  # a curated rule, like the dictionaries
+    # Opt-in (config section ``punctuation``, ``--punctuation``): sources converted from other
+    # formats often carry half-width commas throughout, which would bury the wording errors.
     default = False
-    enabled_by = "punctuation"
+    flag = "--punctuation"
 
     @classmethod
-    def from_resources(cls, resources) -> Punctuation:
+    def from_resources(cls, resources, config) -> Punctuation:
         return cls()
 
     def check(self, sentence: Sentence) -> Iterable[Finding]:
@@ -58,16 +58,14 @@ class Punctuation(Checker):
     def _finding(
         self, start: int, end: int, original: str, suggestion: str, rule: str, severity: Severity, message: str
     ) -> Finding:
-        return Finding(
-            start=start,
-            end=end,
-            original=original,
-            suggestions=(suggestion,),
+        return self.finding(
+            start,
+            end,
+            original,
+            suggestion,
             category="punctuation",
             severity=severity,
             rule=rule,
             source=SOURCE,
-            confidence=1.0,
             message=message,
-            priority=self.priority,
         )

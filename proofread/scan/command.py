@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
     unknown = [c for c in components or () if c not in REGISTRY]
     if unknown:
         raise UsageError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
-    from ..cli import pipeline_options
+    from ..cli import pipeline_config
 
     options = ScanOptions(
         sources,
@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         units=units,
         dicts=args.dicts,
         components=components,
-        pipeline_options=pipeline_options(args),
+        config=pipeline_config(args),
         date=args.date,
         max_bytes=int(args.max_size * 2**20),
         batch_articles=args.batch_size,

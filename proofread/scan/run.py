@@ -28,7 +28,7 @@ class ScanOptions:
     units: UnitMap = field(default_factory=UnitMap)
     dicts: list[str] = field(default_factory=list)
     components: list[str] | None = None  # None: the default pipeline
-    pipeline_options: dict = field(default_factory=dict)  # Proofreader(options=...): models
+    config: dict = field(default_factory=dict)  # Proofreader(config=...): component settings
     date: dt.date | None = None  # for articles without a date (default: today)
     max_bytes: int = MAX_BYTES
     batch_articles: int = BATCH_ARTICLES

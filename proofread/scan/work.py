@@ -108,11 +108,11 @@ class BatchChecker:
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
     # Worker processes already use every core: one model thread each.
-    pipeline_options = dict(options.pipeline_options)
+    config = {name: dict(section) for name, section in options.config.items()}
     if options.workers > 1:
-        pipeline_options.setdefault("model_threads", 1)
+        config.setdefault("spelling_model", {}).setdefault("threads", 1)
     proofreader = proofreader or Proofreader(
-        extra_dictionaries=options.dicts, components=options.components, options=pipeline_options
+        extra_dictionaries=options.dicts, components=options.components, config=config
     )
     return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
 
@@ -199,11 +199,11 @@ def check_all(
                     pending[alone] = batch
             else:
                 while not exhausted and len(pending) < workers * 3:  # bounded: big archives stay out of memory
-                    batch = next(batches, None)
-                    if batch is None:
+                    more = next(batches, None)
+                    if more is None:
                         exhausted = True
                     else:
-                        pending[pool.submit(_run_in_worker, batch)] = batch
+                        pending[pool.submit(_run_in_worker, more)] = more
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

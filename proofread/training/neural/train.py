@@ -1,9 +1,9 @@
-"""Train a small character BERT corrector; saved in ``transformers`` format for :mod:`proofread.model.hf`.
+"""Train a small character BERT corrector; saved in ``transformers`` format for :mod:`proofread.spelling.hf`.
 
-    python -m proofread.model.neural.train --out DIR --steps N [--device cpu|cuda] [--resume]
+    python -m proofread.training.neural.train --out DIR --steps N [--device cpu|cuda] [--resume]
 
 The loss is candidate-restricted: at each position only ``{input} ∪ confusable(input)``
-is scored (the same sets :class:`~proofread.model.hf.CandidateTable` gives at
+is scored (the same sets :class:`~proofread.spelling.hf.CandidateTable` gives at
 inference), so the output layer never computes the whole vocabulary. Every
 batch, dropout mask and sampled position is a function of ``(seed, step)``:
 ``--resume`` continues from ``DIR/checkpoint`` as if the run had never stopped.
@@ -18,12 +18,13 @@ import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from ...similarity import default_similarity
+from ...spelling.hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
 from ..corpus import default_data_dir
-from ..hf import SCORING_SIMILAR, CandidateTable, candidate_logits, quiet_loading
 from .data import (
     DEFAULT_TEXT_FILES,
     Corruptor,
@@ -39,7 +40,7 @@ STATE = "state.pt"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m proofread.model.neural.train", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m proofread.training.neural.train", description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, required=True, help="model directory (created)")
     p.add_argument("--steps", type=int, required=True, help="train until this many steps in total")
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 ...")
@@ -67,6 +68,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def build_model(vocab_size: int, args: argparse.Namespace):
     from transformers import BertConfig, BertForMaskedLM
 
+    ours: dict[str, Any] = {"proofread_scoring": SCORING_SIMILAR}  # read by HFCorrector: score candidates only
     config = BertConfig(
         vocab_size=vocab_size,
         hidden_size=args.hidden,
@@ -74,7 +76,7 @@ def build_model(vocab_size: int, args: argparse.Namespace):
         num_attention_heads=args.heads,
         intermediate_size=4 * args.hidden,
         max_position_embeddings=args.max_len,
-        proofread_scoring=SCORING_SIMILAR,  # read by HFCorrector: score confusion candidates only
+        **ours,
     )
     return BertForMaskedLM(config)
 
@@ -150,6 +152,7 @@ def train(args: argparse.Namespace) -> dict:
 
     checkpoint = args.out / CHECKPOINT
     step = 0
+    model: Any
     if args.resume and (checkpoint / STATE).exists():
         from transformers import BertForMaskedLM
 

@@ -102,6 +102,8 @@ class CountTable:
 
     def log_fanouts(self, entries: np.ndarray, scale: float) -> np.ndarray:
         """Log number of distinct characters seen after each entry's n-gram."""
+        if self._fanout is None:
+            raise ValueError("this table stores no fan-outs")
         return self._fanout[entries] / scale
 
 
@@ -233,7 +235,9 @@ class CharNgramLM:
     def log_counts_fanout(self, order: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Log counts of ``order``-gram ``keys`` and the log number of distinct characters seen
         after each (a context seen once or twice is taken to have had as many followers)."""
-        return self._lookup(order, keys, fanout=True)
+        counts, fanouts = self._lookup(order, keys, fanout=True)
+        assert fanouts is not None
+        return counts, fanouts
 
     def _lookup(self, order: int, keys: np.ndarray, fanout: bool) -> tuple[np.ndarray, np.ndarray | None]:
         flat = keys.ravel()
@@ -256,7 +260,7 @@ class CharNgramLM:
         if order in self._small:
             unseen = np.nonzero(np.isinf(out))[0]
             out[unseen] = self._small[order].log_counts(uniq[unseen])
-            if fanout:
+            if fan is not None:
                 fan[unseen] = out[unseen]
         return out[inverse].reshape(keys.shape), None if fan is None else fan[inverse].reshape(keys.shape)
 
@@ -267,7 +271,8 @@ class CharNgramLM:
         are hash fingerprints, and a collision would otherwise make an unseen continuation of a
         rare context look seen, and likely."""
         m, w = windows.shape
-        counts, fanouts = {}, {}
+        counts: dict[int, np.ndarray] = {}
+        fanouts: dict[int, np.ndarray] = {}
         for n in range(1, MAX_ORDER + 1):
             c = np.full((m, w), -np.inf)
             f = np.full((m, w), -np.inf)

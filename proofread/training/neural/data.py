@@ -4,7 +4,7 @@ Synthetic errors replace characters by confusable ones (:mod:`proofread.similari
 at about one error per one to two sentences, sound errors more often than shape
 errors, as in real official-text typos. Every batch is a pure function of
 ``(seed, step)``, so a resumed run sees exactly the batches it would have seen.
-The clean lines held back by :mod:`proofread.model.corpus` (evaluation and tuning
+The clean lines held back by :mod:`proofread.training.corpus` (evaluation and tuning
 buckets) and lines overlapping any evaluation sentence are never used for
 training; only ``*_train.tsv`` pair files are read for training.
 """
@@ -112,8 +112,7 @@ def char_vocab(data_dir: Path) -> list[str]:
                 chars.append(parts[1])
     chars += [chr(c) for c in range(33, 127)]
     chars += list("，。、；：？！“”‘’（）《》〈〉【】—…·「」『』％")
-    seen: set[str] = set()
-    return SPECIAL_TOKENS + [c for c in chars if not (c in seen or seen.add(c))]
+    return SPECIAL_TOKENS + list(dict.fromkeys(chars))
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Build the shipped spelling model from ``shared/data``: ``python -m proofread.model.build``.
+"""Build the shipped spelling model from ``shared/data``: ``python -m proofread.training.build``.
 
 Stages: (1) count the character 1..4-gram model over ``text/`` minus the held-back hash
 buckets and anything overlapping an evaluation set; (2) index jieba's dictionary words;
@@ -19,15 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ..spelling.model import FEATURES, SpellingModel
+from ..spelling.ngram import CharNgramLM
 from ..text import normalize
 from ..text.chars import is_han
 from .corpus import TUNE_BUCKETS, default_data_dir, held_back_sentences
-from .corrector import FEATURES, SpellingModel
 from .glyphs import build_glyph_pairs
 from .lm_build import build_lm
-from .ngram import CharNgramLM
 from .typos import TypoMaker, model_char_frequencies
-from .words import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
+from .word_tables import build_component_pairs, build_homophones, build_name_chars, build_word_index, build_word_logprob
 
 TRAIN_FILES = (
     "sighan13_train",
@@ -155,7 +155,8 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
     torch.manual_seed(seed)
     torch.set_num_threads(1)
     xt, yt, wt = (torch.tensor(a, dtype=torch.float32) for a in (x, y, w))
-    net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    first, last = torch.nn.Linear(x.shape[1], hidden), torch.nn.Linear(hidden, 1)
+    net = torch.nn.Sequential(first, torch.nn.ReLU(), last)
     opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=1e-5)
     gen = torch.Generator().manual_seed(seed)
     for _ in range(epochs):
@@ -166,7 +167,6 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = 128, epoc
             opt.zero_grad()
             loss.backward()
             opt.step()
-    first, last = net[0], net[2]
     return {
         "type": "mlp",
         "w1": first.weight.detach().numpy().T.tolist(),
@@ -333,7 +333,7 @@ def missing_build_requirements() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m proofread.model.build", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m proofread.training.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=default_data_dir(), help="shared/data directory")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "models" / "charlm")
     parser.add_argument("--max-clean-fp", type=float, default=MAX_CLEAN_FP)

@@ -20,11 +20,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from ..similarity import SHAPE, SIMILAR_SOUND, SOUND, default_similarity
 from ..text.chars import is_han
+from .correction import Correction, Editable
 from .ngram import BOUNDARY, SPECIAL, CharNgramLM, ngram_keys
 from .words import MASK, WORD_LENGTHS, Homophones, WordIndex, WordLattice
 
@@ -79,17 +81,7 @@ FEATURES = (
 SEG_WINDOW = 4
 PAIR_MIN_LOG_FREQ = 3.0  # ln of the jieba frequency a two-character replacement word needs (about 20)
 MIN_ATTESTED = 2  # training-error count for a pair to apply without forming a word
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One proposed change: ``text[position:position + len(original)]`` -> ``suggestion``
-    (one character, or two for a two-character word)."""
-
-    position: int
-    original: str
-    suggestion: str
-    confidence: float
+DEFAULT_NAME = "charlm"  # the shipped model's folder in ``models/``
 
 
 @dataclass
@@ -194,7 +186,7 @@ class SpellingModel:
         texts: Sequence[str],
         flat: np.ndarray,
         starts: np.ndarray,
-        editable: Sequence[Sequence[bool]] | None = None,
+        editable: Editable | None = None,
     ) -> np.ndarray:
         """Over ``flat``: the Chinese characters in the vocabulary, less any ``editable`` locks."""
         allowed = np.zeros(len(flat), dtype=bool)
@@ -302,25 +294,28 @@ class SpellingModel:
             new_freq,
             real_len,
             real_freq,
-        ) = (
+        ) = tuple(
             a[keep]
-            for a in (
-                g,
-                c,
-                idx,
-                sentence,
-                gain,
-                orig_ngram,
-                cand_ngram,
-                orig_logp,
-                orig_centre,
-                gain_right,
-                margin,
-                per_position,
-                new_len,
-                new_freq,
-                real_len,
-                real_freq,
+            for a in cast(
+                "tuple[np.ndarray, ...]",
+                (
+                    g,
+                    c,
+                    idx,
+                    sentence,
+                    gain,
+                    orig_ngram,
+                    cand_ngram,
+                    orig_logp,
+                    orig_centre,
+                    gain_right,
+                    margin,
+                    per_position,
+                    new_len,
+                    new_freq,
+                    real_len,
+                    real_freq,
+                ),
             )
         )
         kind = self._conf_kind[idx]
@@ -374,6 +369,7 @@ class SpellingModel:
 
     def _pair_candidates(self, flat, starts, lengths, gpos, orig_len, orig_freq) -> Candidates:
         """Two adjacent characters both replaced by a homophone word (安检 -> 案件)."""
+        assert self.homophones is not None
         g = gpos[np.isin(gpos + 1, gpos)]
         query, c1, c2, wfreq = self.homophones.words(flat[g], flat[g + 1])
         g0 = g[query]
@@ -495,7 +491,7 @@ class SpellingModel:
     def confidence(self, features: np.ndarray) -> np.ndarray:
         """Probability that each candidate is a right correction (the scorer in ``scorer.json``)."""
         if self.scorer is None:
-            raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.model.build)")
+            raise RuntimeError(f"{self.directory} has no scorer.json (run python -m proofread.training.build)")
         sc = self.scorer
         # A scorer fitted on fewer (older) features reads only its own columns.
         names = sc.get("features", FEATURES)
@@ -514,7 +510,7 @@ class SpellingModel:
     def correct(
         self,
         texts: Sequence[str],
-        editable: Sequence[Sequence[bool]] | None = None,
+        editable: Editable | None = None,
         threshold: float | None = None,
         max_edits: int = MAX_EDITS,
         follow_ratio: float | None = None,
@@ -568,14 +564,6 @@ def _table_rows(path: Path) -> list[list[str]]:
     ]
 
 
-def apply_corrections(text: str, corrections: Sequence[Correction]) -> str:
-    """``text`` with ``corrections`` made (they never overlap; a suggestion is as long as its original)."""
-    chars = list(text)
-    for c in corrections:
-        chars[c.position : c.position + len(c.original)] = c.suggestion
-    return "".join(chars)
-
-
 def _margin_to_rivals(g: np.ndarray, gain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gain minus the best gain of the other candidates at the same position (rows sorted by
     ``g``), and the number of candidates there."""
@@ -617,6 +605,3 @@ def load_default() -> SpellingModel:
     from .._resources import resource_dir
 
     return SpellingModel(resource_dir("models") / DEFAULT_NAME)
-
-
-DEFAULT_NAME = "charlm"

@@ -17,8 +17,8 @@ import jieba
 
 from ..segment import jieba_entries
 from ..similarity import SIMILAR_SOUND, SOUND, fuzzy, main_reading
+from ..spelling.ngram import SPECIAL, CharNgramLM
 from ..text.chars import is_han
-from .ngram import SPECIAL, CharNgramLM
 
 MIN_WORD_FREQ = 100
 

@@ -1,4 +1,4 @@
-"""Count and store the character n-gram model (the slow half of ``python -m proofread.model.build``)."""
+"""Count and store the character n-gram model (the slow half of ``python -m proofread.training.build``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import ahocorasick
 import numpy as np
 
 from ..similarity import pycorrector_data_dir
+from ..spelling.ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, CountTable, SmallCounts, ngram_keys
 from ..text import normalize
 from .corpus import held_back, read_lines, text_files
-from .ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, CountTable, SmallCounts, ngram_keys
 
 #: Orders whose n-grams seen once or twice are kept as fingerprints (2 bytes, not 5). Nothing is
 #: pruned: dropping the n-grams seen once cost 0.024 held-out F1 (models/README.md).

@@ -26,7 +26,7 @@ class NgramVerifier:
         """The LM in ``path``, or the shipped default model's when ``None``."""
         if path is None:
             from .._resources import resource_dir
-            from .corrector import DEFAULT_NAME
+            from .model import DEFAULT_NAME
 
             path = resource_dir("models") / DEFAULT_NAME
         return cls(CharNgramLM(path), **kwargs)

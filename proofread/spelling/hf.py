@@ -11,7 +11,7 @@ Two scoring modes:
 * ``"all"``: argmax over the whole vocabulary (macbert4csc semantics);
 * ``"similar"``: argmax over ``{input} ∪ confusable(input)`` from
   :mod:`proofread.similarity` (what models trained by
-  :mod:`proofread.model.neural.train` learn; they record it in their config as
+  :mod:`proofread.training.neural.train` learn; they record it in their config as
   ``proofread_scoring``).
 """
 
@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from ..similarity import CharSimilarity, default_similarity
 from ..text.chars import is_han
-from .corrector import Correction
+from .correction import Correction, Editable, keep_editable
 
 SCORING_ALL, SCORING_SIMILAR = "all", "similar"
 
@@ -94,7 +95,8 @@ class HFCorrector:
         self.device = torch.device(device)
         with quiet_loading():
             self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            self.model = BertForMaskedLM.from_pretrained(path, local_files_only=True).to(self.device).eval()
+            loaded: Any = BertForMaskedLM.from_pretrained(path, local_files_only=True)
+            self.model = loaded.to(self.device).eval()
         max_length = min(max_length, self.model.config.max_position_embeddings)
         self.window = max_length - 2  # [CLS] and [SEP]
         if self.window < 4:
@@ -119,9 +121,8 @@ class HFCorrector:
         """Vocabulary id of one character, ``[UNK]`` when absent (cached)."""
         got = self._ids.get(ch)
         if got is None:
-            got = self.tokenizer.convert_tokens_to_ids(ch)
-            if got is None:
-                got = self.unk_id
+            token = self.tokenizer.convert_tokens_to_ids(ch)
+            got = token if isinstance(token, int) else self.unk_id
             self._ids[ch] = got
         return got
 
@@ -152,8 +153,9 @@ class HFCorrector:
 
     # -- inference ---------------------------------------------------------------
     @torch.inference_mode()
-    def correct(self, texts: Sequence[str]) -> list[list[Correction]]:
-        """Proposed corrections for each text, at or above ``threshold``, by position."""
+    def correct(self, texts: Sequence[str], editable: Editable | None = None) -> list[list[Correction]]:
+        """Proposed corrections for each text, at or above ``threshold``, by position; none
+        where ``editable[i][j]`` is False (the model reads the whole text, then those are dropped)."""
         results: list[list[Correction]] = [[] for _ in texts]
         windows = [w for w in self._windows(texts) if w.ids]
         windows.sort(key=lambda w: len(w.ids))  # similar lengths share a batch: little padding
@@ -174,22 +176,24 @@ class HFCorrector:
                 self._from_candidates(batch, texts, hidden, results)
         for found in results:
             found.sort(key=lambda c: c.position)
+        if editable is not None:
+            results = [keep_editable(found, mask) for found, mask in zip(results, editable)]
         return results
 
     def _from_full(self, batch, texts, logits: torch.Tensor, results) -> None:
         logits = logits[:, 1:]
         top, best = logits.max(-1)
         best_p = (top - logits.logsumexp(-1)).exp()  # softmax of the best only: no [B, L, V] copy
-        best, best_p = best.cpu().tolist(), best_p.cpu().tolist()
+        best_ids, best_probs = best.cpu().tolist(), best_p.cpu().tolist()
         for r, w in enumerate(batch):
             text = texts[w.text]
             for p in range(w.own_from, w.own_to):
-                token, proposed = w.ids[p], best[r][p]
-                if proposed == token or best_p[r][p] < self.threshold:
+                token, proposed = w.ids[p], best_ids[r][p]
+                if proposed == token or best_probs[r][p] < self.threshold:
                     continue
                 ch = text[w.start + p]
                 if self._changeable(ch, token) and proposed in self._id_to_char:
-                    results[w.text].append(Correction(w.start + p, ch, self._id_to_char[proposed], best_p[r][p]))
+                    results[w.text].append(Correction(w.start + p, ch, self._id_to_char[proposed], best_probs[r][p]))
 
     def _from_candidates(self, batch, texts, hidden: torch.Tensor, results) -> None:
         # Gather only the candidates' logits: one row per changeable position.

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..spelling.ngram import CharVocab
 from ..text.chars import is_han
-from .ngram import CharVocab
 
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 #: (file, face index of the Simplified Chinese face in the collection)
@@ -40,7 +40,7 @@ def glyph_vectors(chars: Sequence[str], font_dir: Path = FONT_DIR) -> np.ndarray
         for ch in chars:
             image = Image.new("L", (CANVAS, CANVAS), 0)
             ImageDraw.Draw(image).text((CANVAS // 2, CANVAS // 2), ch, fill=255, font=font, anchor="mm")
-            image = image.filter(ImageFilter.GaussianBlur(BLUR)).resize((GRID, GRID), Image.BILINEAR)
+            image = image.filter(ImageFilter.GaussianBlur(BLUR)).resize((GRID, GRID), Image.Resampling.BILINEAR)
             rows.append(np.asarray(image, dtype=np.float32).ravel())
         x = np.stack(rows)
         x -= x.mean(axis=1, keepdims=True)  # compare shapes, not ink density

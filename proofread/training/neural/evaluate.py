@@ -1,6 +1,6 @@
 """Sentence-level scores of proofreader configurations on spelling pairs.
 
-    python -m proofread.model.neural.evaluate --hf-model DIR [--pairs TSV ...] [--synthetic N]
+    python -m proofread.training.neural.evaluate --hf-model DIR [--pairs TSV ...] [--synthetic N]
 
 Each configuration's single-suggestion findings are applied to the source
 sentence; a sentence counts as corrected when the result equals the target.
@@ -89,7 +89,7 @@ def configurations(hf_model: Path, threshold: float, with_default: bool = True) 
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m proofread.model.neural.evaluate", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m proofread.training.neural.evaluate", description=__doc__.split("\n")[0])
     p.add_argument("--hf-model", type=Path, required=True)
     p.add_argument("--pairs", type=Path, action="append", default=[], help="evaluation TSV (source, target)")
     p.add_argument("--synthetic", type=int, default=0, help="held-back lines with synthetic errors")
