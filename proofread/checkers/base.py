@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..finding import Finding
 
 if TYPE_CHECKING:
-    from ..resources import Resources
+    from ..component_resources import Resources
     from ..segment import Segmenter
 
 

@@ -18,18 +18,15 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
 
 from ..finding import Finding
 from ..output import Locator
 from ..pipeline import Proofreader
 from ..text.extract import InputError
 from .load import load_item
+from .options import ScanOptions
 from .sources import Item
 from .store import Checked
-
-if TYPE_CHECKING:
-    from .run import ScanOptions
 
 CACHE_SENTENCES = 200_000
 
@@ -199,11 +196,11 @@ def check_all(
                     pending[alone] = batch
             else:
                 while not exhausted and len(pending) < workers * 3:  # bounded: big archives stay out of memory
-                    batch = next(batches, None)
-                    if batch is None:
+                    fresh = next(batches, None)
+                    if fresh is None:
                         exhausted = True
                     else:
-                        pending[pool.submit(_run_in_worker, batch)] = batch
+                        pending[pool.submit(_run_in_worker, fresh)] = fresh
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
