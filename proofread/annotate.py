@@ -64,7 +64,7 @@ def _comment(f: Finding) -> str:
 
 def _runs(paragraph) -> list:
     """The paragraph's runs in order, those inside hyperlinks included."""
-    out = []
+    out: list = []
     for item in paragraph.iter_inner_content():
         out.extend(item.runs if hasattr(item, "runs") else [item])
     return out

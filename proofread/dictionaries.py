@@ -104,9 +104,9 @@ class Dictionary:
 
 def shipped_dir() -> Path:
     """The folder of the shipped dictionaries (installed wheel or source checkout)."""
-    from ._resources import resource_dir
+    from .data_files import shipped_data_dir
 
-    return resource_dir("dictionaries")
+    return shipped_data_dir("dictionaries")
 
 
 def load_shipped() -> list[Dictionary]:

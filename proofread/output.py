@@ -1,4 +1,8 @@
-"""Writers for checked documents: text, json, jsonl, csv, html."""
+"""Writers for checked documents, by format name: text, json, jsonl, csv, html.
+
+A writer is a :class:`Writer` registered with ``@writer("name")``; ``check --format``
+offers every registered one.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,15 @@ import csv
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar
 
+from .columns import CHECK_COLUMNS
 from .finding import Finding, apply_findings
 from .report import html
 from .report.cells import csv_row
 from .text import split_sentences
-
-FORMATS = ("text", "json", "jsonl", "csv", "html")
-CSV_COLUMNS = (
-    "id",
-    "line",
-    "column",
-    "start",
-    "end",
-    "original",
-    "suggestions",
-    "category",
-    "severity",
-    "rule",
-    "source",
-    "confidence",
-    "message",
-    "sentence",
-)
 
 
 @dataclass(frozen=True)
@@ -91,61 +78,28 @@ class Writer:
         self.stream.flush()
 
 
-class JsonlWriter(Writer):
-    def write(self, doc: CheckedDocument) -> None:
-        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+W = TypeVar("W", bound=Writer)
 
 
-class JsonWriter(Writer):
-    """One JSON array of documents, streamed element by element."""
-
-    def start(self) -> None:
-        self._count = 0
-
-    def write(self, doc: CheckedDocument) -> None:
-        self.stream.write("[\n" if self._count == 0 else ",\n")
-        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
-        self._count += 1
-
-    def close(self) -> None:
-        self.stream.write("\n]\n" if self._count else "[]\n")
-        super().close()
+WRITERS: dict[str, type[Writer]] = {}
 
 
-class CsvWriter(Writer):
-    """One row per finding; text that starts like a formula gets a leading ``'`` (unless ``csv_raw``)."""
+def writer(name: str) -> Callable[[type[W]], type[W]]:
+    """Register the decorated :class:`Writer` as format ``name``."""
 
-    def start(self) -> None:
-        self._csv = csv.writer(self.stream)
-        self._csv.writerow(CSV_COLUMNS)
+    def register(cls: type[W]) -> type[W]:
+        WRITERS[name] = cls
+        return cls
 
-    def write(self, doc: CheckedDocument) -> None:
-        locate = Locator(doc.text)
-        for f in doc.findings:
-            line, col = locate.line_col(f.start)
-            s, e = locate.sentence(f.start, f.end)
-            row = csv_row(
-                [
-                    doc.id,
-                    line,
-                    col,
-                    f.start,
-                    f.end,
-                    f.original,
-                    "|".join(f.suggestions),
-                    f.category,
-                    str(f.severity),
-                    f.rule,
-                    f.source,
-                    f"{f.confidence:.3f}",
-                    f.message,
-                    doc.text[s:e],
-                ],
-                self.csv_raw,
-            )
-            self._csv.writerow(row)
+    return register
 
 
+def formats() -> tuple[str, ...]:
+    """The registered format names, in registration order."""
+    return tuple(WRITERS)
+
+
+@writer("text")
 class TextWriter(Writer):
     """For people: each finding in its sentence, span marked, with the suggestion."""
 
@@ -190,6 +144,65 @@ def _visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+@writer("json")
+class JsonWriter(Writer):
+    """One JSON array of documents, streamed element by element."""
+
+    def start(self) -> None:
+        self._count = 0
+
+    def write(self, doc: CheckedDocument) -> None:
+        self.stream.write("[\n" if self._count == 0 else ",\n")
+        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
+        self._count += 1
+
+    def close(self) -> None:
+        self.stream.write("\n]\n" if self._count else "[]\n")
+        super().close()
+
+
+@writer("jsonl")
+class JsonlWriter(Writer):
+    def write(self, doc: CheckedDocument) -> None:
+        self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+
+
+@writer("csv")
+class CsvWriter(Writer):
+    """One row per finding; text that starts like a formula gets a leading ``'`` (unless ``csv_raw``)."""
+
+    def start(self) -> None:
+        self._csv = csv.writer(self.stream)
+        self._csv.writerow(CHECK_COLUMNS)
+
+    def write(self, doc: CheckedDocument) -> None:
+        locate = Locator(doc.text)
+        for f in doc.findings:
+            line, col = locate.line_col(f.start)
+            s, e = locate.sentence(f.start, f.end)
+            row = csv_row(
+                [
+                    doc.id,
+                    line,
+                    col,
+                    f.start,
+                    f.end,
+                    f.original,
+                    "|".join(f.suggestions),
+                    f.category,
+                    str(f.severity),
+                    f.rule,
+                    f.source,
+                    f"{f.confidence:.3f}",
+                    f.message,
+                    doc.text[s:e],
+                ],
+                self.csv_raw,
+            )
+            self._csv.writerow(row)
+
+
+@writer("html")
 class HtmlWriter(Writer):
     """One self-contained page for editors: each document's text with the findings marked in
     place (hover for the reason) and numbered, and a table of them below."""
@@ -209,15 +222,6 @@ class HtmlWriter(Writer):
     def close(self) -> None:
         self.stream.write(html.document_page_tail(self.documents, self.total))
         super().close()
-
-
-WRITERS: dict[str, type[Writer]] = {
-    "text": TextWriter,
-    "json": JsonWriter,
-    "jsonl": JsonlWriter,
-    "csv": CsvWriter,
-    "html": HtmlWriter,
-}
 
 
 def write_all(docs: Iterable[CheckedDocument], fmt: str, stream: IO[str], color: bool = False) -> None:

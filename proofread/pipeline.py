@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_components
+from .component_resources import Resources
 from .config import ConfigError, make, translate_options
 from .finding import Finding
 from .merge import merge
-from .resources import Resources
 from .text import normalize, split_sentences
 
 #: A document for ``pipe``: its text, or ``(text, date)``.

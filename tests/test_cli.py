@@ -354,7 +354,7 @@ def _comment_ranges(document) -> list[str]:
 
 
 def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(capsys, tmp_path):
-    from proofread.text.extract import read_document
+    from proofread.readers import read_document
 
     d = docx.Document()
     d.add_paragraph("关于做好政务公开工作的通知")

@@ -9,7 +9,8 @@ import pytest
 
 from proofread import Proofreader
 from proofread.checkers import REGISTRY
-from proofread.cli import build_parser, main, pipeline_config
+from proofread.cli import build_parser, main
+from proofread.commands.pipeline_args import pipeline_config
 from proofread.config import ConfigError, make, translate_options
 
 ROOT = Path(__file__).resolve().parents[1]

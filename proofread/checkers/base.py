@@ -13,7 +13,7 @@ from ..config import NoConfig
 from ..finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from ..resources import Resources
+    from ..component_resources import Resources
     from ..segment import Segmenter
 
 

@@ -20,6 +20,8 @@ class UnitRow:
 
 @dataclass(frozen=True)
 class FindingRow:
+    """One finding of a scan; the fields are :data:`proofread.columns.SCAN_COLUMNS`, in order."""
+
     unit: str
     source: str
     path: str

@@ -6,6 +6,7 @@ import csv
 from dataclasses import astuple, fields
 from pathlib import Path
 
+from ..columns import SCAN_COLUMNS
 from .cells import csv_row, xlsx_cell
 from .data import FailedRow, FindingRow, UnitRow, total_row
 
@@ -17,7 +18,7 @@ SUMMARY_HEADER = (
     "问题数 Findings",
     "无法读取文件数 Unreadable files",
 )
-FINDING_HEADER = tuple(f.name for f in fields(FindingRow))
+FINDING_HEADER = SCAN_COLUMNS  # FindingRow's fields, in this order
 FAILED_HEADER = tuple(f.name for f in fields(FailedRow))
 
 

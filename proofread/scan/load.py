@@ -9,8 +9,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..readers import read_article, reader_for
 from ..text.article import extract_article, parse_date
-from ..text.extract import HTML_SUFFIXES, UNSUPPORTED, InputError, decode, document_text
+from ..text.extract import InputError
 from .sources import Item
 
 TEXT_FIELDS = ("text", "content", "body", "正文")
@@ -33,16 +34,13 @@ def load_item(item: Item, *, max_bytes: int, zips: dict[str, zipfile.ZipFile] | 
     if item.kind == "jsonl":
         return _load_jsonl(item, max_bytes)
     suffix = PurePosixPath(item.member or item.file).suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise InputError(item.path, UNSUPPORTED[suffix])
+    reader_for(suffix, item.path)  # an unsupported format is refused before it is read
     if item.size > max_bytes:
         raise InputError(item.path, f"file too large ({item.size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
     data = _read_member(item, zips) if item.kind == "zip" else _read_file(item)
     digest = hashlib.sha1(data).hexdigest()
-    if suffix in HTML_SUFFIXES:
-        article = extract_article(decode(data, item.path, html=True))
-        return _loaded(article.title, article.text, article.date, "", digest, item.path)
-    return _loaded("", document_text(data, item.path, suffix), None, "", digest, item.path)
+    article = read_article(data, item.path, suffix)
+    return _loaded(article.title, article.text, article.date, "", digest, item.path)
 
 
 def _read_file(item: Item) -> bytes:

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from .sources import Item, UnitMap, iter_items
+from .options import ScanOptions
+from .sources import Item, iter_items
 from .store import Store
 
 if TYPE_CHECKING:
     from ..pipeline import Proofreader
-
-BATCH_ARTICLES = 32
-MAX_BYTES = 20 * 2**20
-
-
-@dataclass
-class ScanOptions:
-    sources: list[Path]
-    out: Path
-    workers: int = 1
-    units: UnitMap = field(default_factory=UnitMap)
-    dicts: list[str] = field(default_factory=list)
-    components: list[str] | None = None  # None: the default pipeline
-    config: dict = field(default_factory=dict)  # Proofreader(config=...): component settings
-    date: dt.date | None = None  # for articles without a date (default: today)
-    max_bytes: int = MAX_BYTES
-    batch_articles: int = BATCH_ARTICLES
-    progress: bool = False
-    csv_raw: bool = False  # findings.csv: exact text, even where a spreadsheet would run it
 
 
 @dataclass(frozen=True)

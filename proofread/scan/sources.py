@@ -17,13 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..text.extract import DOCX_SUFFIXES, HTML_SUFFIXES, UNSUPPORTED
+from ..readers import scanned_suffixes
 
-ARTICLE_SUFFIXES = HTML_SUFFIXES | DOCX_SUFFIXES | {".txt", ".md", ".markdown"}
 ARCHIVE_SUFFIXES = {".zip"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-# Formats we cannot read but which are articles: listed as failures rather than ignored.
-REPORTED_SUFFIXES = set(UNSUPPORTED)
 UNIT_FIELDS = ("unit", "site", "account", "单位")
 
 
@@ -128,7 +125,7 @@ def _container_or_file(
         yield from _walk_zip(source, path, rel, units, max_bytes, top, stamp)
     elif suffix in JSONL_SUFFIXES:
         yield from _walk_jsonl(source, path, rel, units, top, stamp)
-    elif suffix in ARTICLE_SUFFIXES or suffix in REPORTED_SUFFIXES or path == source:
+    elif suffix in scanned_suffixes() or path == source:
         yield Item(str(source), rel, "file", _unit(units, rel, source, top), stamp, file=str(path), size=st.st_size)
 
 
@@ -143,12 +140,13 @@ def _walk_zip(
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         yield _failed(source, rel, _unit(units, rel, source, top), f"not a readable .zip archive ({e})", stamp)
         return
+    articles = scanned_suffixes()
     for info in sorted(members, key=lambda i: i.filename):
         if info.is_dir():
             continue
         name = _member_name(info)
         suffix = PurePosixPath(name).suffix.lower()
-        if suffix not in ARTICLE_SUFFIXES and suffix not in REPORTED_SUFFIXES:
+        if suffix not in articles:
             continue
         member_rel = name if inside_source else f"{rel}/{name}"
         member_top = top

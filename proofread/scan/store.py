@@ -156,6 +156,7 @@ class Store:
                         (item.source, item.path, item.unit, item.fingerprint, status, item.error, run),
                     )
                     article_id = cur.lastrowid
+                    assert article_id is not None  # every INSERT sets it
                 elif row[1] == item.fingerprint and row[2] != "pending":
                     db.execute("UPDATE articles SET run = ?, unit = ? WHERE id = ?", (run, item.unit, row[0]))
                     continue

@@ -18,18 +18,15 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
 
 from ..finding import Finding
 from ..output import Locator
 from ..pipeline import Proofreader
 from ..text.extract import InputError
 from .load import load_item
+from .options import ScanOptions
 from .sources import Item
 from .store import Checked
-
-if TYPE_CHECKING:
-    from .run import ScanOptions
 
 CACHE_SENTENCES = 200_000
 

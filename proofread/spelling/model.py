@@ -602,6 +602,6 @@ def _concat(a: Candidates, b: Candidates) -> Candidates:
 
 def load_default() -> SpellingModel:
     """The model shipped in ``models/charlm``."""
-    from .._resources import resource_dir
+    from ..data_files import shipped_data_dir
 
-    return SpellingModel(resource_dir("models") / DEFAULT_NAME)
+    return SpellingModel(shipped_data_dir("models") / DEFAULT_NAME)

@@ -25,10 +25,10 @@ class NgramVerifier:
     def from_path(cls, path: str | Path | None = None, **kwargs) -> NgramVerifier:
         """The LM in ``path``, or the shipped default model's when ``None``."""
         if path is None:
-            from .._resources import resource_dir
+            from ..data_files import shipped_data_dir
             from .model import DEFAULT_NAME
 
-            path = resource_dir("models") / DEFAULT_NAME
+            path = shipped_data_dir("models") / DEFAULT_NAME
         return cls(CharNgramLM(path), **kwargs)
 
     def gains(self, text: str, proposals: Sequence[tuple[int, str]]) -> list[float]:

@@ -98,7 +98,13 @@ class _Node:
         self.end = -1  # offset after the end tag (or where the element was implicitly closed)
         self.text = 0  # CJK characters directly inside
         self.link_text = 0  # CJK characters directly inside, within <a>
-        self.dropped = parent.dropped if parent else False
+        self.dropped: bool = parent.dropped if parent else False
+
+
+def _parent(node: _Node) -> _Node:
+    """The parent of a node below the root (only the root has none)."""
+    assert node.parent is not None
+    return node.parent
 
 
 class _Tree(HTMLParser):
@@ -162,7 +168,7 @@ class _Tree(HTMLParser):
     def _close(self, tag: str, end: int, implicit_only: bool = False) -> None:
         node = self.current
         while node is not self.root and node.tag != tag:
-            node = node.parent
+            node = _parent(node)
         if node is self.root or (implicit_only and node is not self.current):
             return  # a stray end tag: ignore it
         closing = self.current
@@ -170,8 +176,8 @@ class _Tree(HTMLParser):
             closing.end = end
             if closing is node:
                 break
-            closing = closing.parent
-        self.current = node.parent
+            closing = _parent(closing)
+        self.current = _parent(node)
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
@@ -184,7 +190,7 @@ class _Tree(HTMLParser):
             self.current.link_text += n
 
     def finish(self) -> None:
-        node = self.current
+        node: _Node | None = self.current
         while node is not None:
             if node.end < 0:
                 node.end = len(self._markup)

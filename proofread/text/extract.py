@@ -1,4 +1,6 @@
-"""Reading documents: bytes -> text for .txt/.md, .html and .docx.
+"""Document bytes -> text: decoding, the visible text of HTML, the paragraphs of .docx.
+
+Which of these reads a file is the job of :mod:`proofread.readers` (by suffix).
 
 Every failure is an ``InputError`` whose message names the file and says what is
 wrong in one line; callers print it, they never show a traceback.
@@ -12,17 +14,6 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
-
-MAX_BYTES = 200 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
-DOCX_SUFFIXES = {".docx"}
-UNSUPPORTED = {
-    ".doc": "old binary Word format; save it as .docx",
-    ".pdf": "PDF is not supported yet; export the text or save as .docx",
-    ".wps": "WPS format; save it as .docx",
-}
 
 
 class InputError(Exception):
@@ -32,38 +23,6 @@ class InputError(Exception):
         super().__init__(f"{name}: {reason}")
         self.name = name
         self.reason = reason
-
-
-def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """The checkable text of a file, chosen by its suffix (unknown suffixes: plain text)."""
-    path = Path(path)
-    name = str(path)
-    suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise InputError(name, UNSUPPORTED[suffix])
-    try:
-        if path.is_dir():
-            raise InputError(name, "is a directory (use `proofread scan` for folders)")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(name, f"file too large ({size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as e:
-        raise InputError(name, f"cannot read: {e.strerror or e}") from None
-    return document_text(data, name, suffix)
-
-
-def document_text(data: bytes, name: str, suffix: str) -> str:
-    """Text of a document given as bytes; ``suffix`` picks the format."""
-    if suffix in DOCX_SUFFIXES:
-        return docx_text(data, name)
-    if suffix in HTML_SUFFIXES:
-        return html_text(decode(data, name, html=True))
-    return decode(data, name)
 
 
 _BOMS = (

@@ -7,7 +7,7 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def resource_dir(name: str) -> Path:
+def shipped_data_dir(name: str) -> Path:
     """``dictionaries`` or ``models``: the wheel puts them in ``proofread/_data/``."""
     installed = _PACKAGE / "_data" / name
     if installed.is_dir():

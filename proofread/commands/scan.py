@@ -1,4 +1,4 @@
-"""The ``proofread scan`` subcommand."""
+"""The ``proofread scan`` subcommand: an archive of articles into reports per unit."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import sys
 from pathlib import Path
 
 from ..finding import Severity
+from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, iso_date
+from .pipeline_args import add_pipeline_arguments, pipeline_config
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+NAME = "scan"
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``scan`` on the CLI's subparsers."""
-    from ..cli import _date, add_pipeline_arguments  # shared with `check`
-
     scan = subparsers.add_parser(
-        "scan", help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit"
+        NAME, help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit"
     )
     scan.add_argument("sources", nargs="+", metavar="SOURCE", help="folder (recursive), .zip archive or .jsonl export")
     scan.add_argument(
@@ -37,7 +37,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "default: the JSONL unit field, else the top folder name",
     )
     add_pipeline_arguments(scan)
-    scan.add_argument("--date", type=_date, help="date for articles without one, YYYY-MM-DD (default: today)")
+    scan.add_argument("--date", type=iso_date, help="date for articles without one, YYYY-MM-DD (default: today)")
     scan.add_argument(
         "--max-size",
         type=float,
@@ -48,7 +48,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on",
         default="error",
-        choices=("error", "warning", "info", "never"),
+        choices=FAIL_ON,
         help="exit 1 when the archive has a finding at or above this severity (default: error)",
     )
     scan.add_argument(
@@ -69,26 +69,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return scan
 
 
-class UsageError(Exception):
-    """Bad arguments or output folder: one line on stderr, exit code 2 (as ``proofread check``)."""
-
-
 def run(args: argparse.Namespace) -> int:
-    """Run the scan; exit 0/1 by findings (``--fail-on``), 2 for usage errors."""
-    try:
-        return _run(args)
-    except UsageError as e:
-        print(f"proofread: {e}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Run the scan; exit 0/1 by findings (``--fail-on``); ``UsageError`` for usage errors."""
+    # Loaded after argparse is done, so that `--help` and argument errors need no dictionaries or models.
     from ..checkers import REGISTRY
+    from ..config import ConfigError
     from ..dictionaries import DictionaryError
     from ..pipeline import ComponentError
-    from .run import ScanOptions, run_scan
-    from .sources import UnitMap
-    from .store import StoreError
+    from ..scan import ScanOptions, UnitMap, run_scan
+    from ..scan.store import StoreError
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -114,8 +103,6 @@ def _run(args: argparse.Namespace) -> int:
     unknown = [c for c in components or () if c not in REGISTRY]
     if unknown:
         raise UsageError(f"unknown component {unknown[0]!r}; available: {', '.join(sorted(REGISTRY))}")
-    from ..cli import pipeline_config
-
     options = ScanOptions(
         sources,
         out,
@@ -132,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     try:
         result = run_scan(options)
-    except (DictionaryError, ComponentError) as e:
+    except (DictionaryError, ComponentError, ConfigError) as e:
         raise UsageError(str(e)) from None
     except (sqlite3.DatabaseError, StoreError) as e:
         raise UsageError(f"{out}: {e}") from None
@@ -152,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _worst(out: Path) -> int:
     """The highest severity found in the whole archive (0 when none)."""
-    from .store import DB_NAME
+    from ..scan.store import DB_NAME
 
     db = sqlite3.connect(out / DB_NAME)
     try:

@@ -1,0 +1,1 @@
+"""The subcommands of the ``proofread`` command line, one module each (``cli`` dispatches)."""

@@ -1,0 +1,30 @@
+"""What a scan is asked to do: :class:`ScanOptions` (``run_scan`` and its workers read them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .sources import UnitMap
+
+BATCH_ARTICLES = 32
+MAX_BYTES = 20 * 2**20
+
+
+@dataclass
+class ScanOptions:
+    """The sources to scan, the output folder, and how to read and check the articles."""
+
+    sources: list[Path]
+    out: Path
+    workers: int = 1
+    units: UnitMap = field(default_factory=UnitMap)
+    dicts: list[str] = field(default_factory=list)
+    components: list[str] | None = None  # None: the default pipeline
+    config: dict = field(default_factory=dict)  # Proofreader(config=...): component settings
+    date: dt.date | None = None  # for articles without a date (default: today)
+    max_bytes: int = MAX_BYTES
+    batch_articles: int = BATCH_ARTICLES
+    progress: bool = False
+    csv_raw: bool = False  # findings.csv: exact text, even where a spreadsheet would run it
