@@ -16,3 +16,27 @@ def test_chronological_file_is_dated_by_position():
 def test_other_files_take_their_last_possible_date_or_today():
     assert line_date("cpc19_report", 7, 10) == dt.date(2017, 10, 18)
     assert line_date("laws_lawrefbook", 7, 10) == dt.date.today()  # laws reach the present
+
+
+def test_held_out_sources_reach_no_training_or_tuning_slice():
+    from proofread.training.corpus import (
+        HELD_OUT_FROM,
+        default_data_dir,
+        first_held_out_index,
+        held_back_dated_lines,
+        source_lines,
+    )
+
+    data = default_data_dir()
+    lines, held_out = source_lines(data / "text" / "cpc20_report.txt.gz")
+    assert lines == [] and len(held_out) > 500
+    kept, held_out = source_lines(data / "text" / "cpc19_report.txt.gz")
+    assert held_out == [] and len(kept) > 500
+    # The newest year of the date-ordered transcripts: every held-out line is dated from the cut on.
+    count = 100_000
+    cut = first_held_out_index("xwlb_chinadata", count)
+    start = dt.date.fromisoformat(HELD_OUT_FROM["xwlb_chinadata"][0])
+    assert line_date("xwlb_chinadata", cut - 1, count) < start <= line_date("xwlb_chinadata", cut, count)
+    # The clean evaluation and tuning buckets of the official registers leave the held-out sources out.
+    assert not list(held_back_dated_lines(data, (0, 1, 2, 3), files=("cpc20_report",)))
+    assert list(held_back_dated_lines(data, (0, 1, 2, 3), files=("cpc19_report",)))

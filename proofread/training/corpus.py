@@ -3,7 +3,9 @@
 A line of ``shared/data/text`` is held back by a fixed hash, so every run and every machine
 agrees on the split without a stored list: bucket 0 is the clean evaluation slice (the
 false-positive benchmark), buckets 1-3 the clean tuning slice (the scorer's clean side and its
-threshold); all are excluded from the language model.
+threshold); all are excluded from the language model. Whole sources (``HELD_OUT_SOURCES``, and
+the newest year of the 新闻联播 transcripts) are held out from everything, for the out-of-source
+evaluation.
 """
 
 from __future__ import annotations
@@ -59,6 +61,25 @@ WRITTEN_BY = {
 #: Files whose lines are in date order: (first date, last date); a line is dated by its position.
 CHRONOLOGICAL = {"xwlb_chinadata": ("2012-07-01", "2026-06-30")}
 
+#: Whole sources that no part of the model counts, fits or tunes on (language model, scorer,
+#: threshold), by register: the out-of-source evaluation (``benchmarks/out_of_source.py``) reads
+#: them. Lines of the same documents share phrasing, so hash buckets alone overstate how the
+#: model does on text it has never seen.
+HELD_OUT_SOURCES = {
+    "govcn_policy_2019": "official",
+    "cpc20_report": "official",
+    "cctv_guangming_rss_2026": "news",
+    "caixin_jiemian_rss_2026": "news",
+    "peoples_daily_1998": "news",
+    "msra_news": "news",
+    "xxqg": "news",
+    "fewclue_tnews": "new-media",
+    "pypi_chatterbot_corpus_zh": "new-media",
+    "deb_kicad_doc_zh": "technical",
+}
+#: Date-ordered files whose newest lines are held out the same way: (first date held out, register).
+HELD_OUT_FROM = {"xwlb_chinadata": ("2025-07-01", "news")}
+
 
 def line_date(name: str, index: int, count: int) -> dt.date:
     """When line ``index`` of the ``count`` lines of text file ``name`` was written at the
@@ -73,6 +94,27 @@ def bucket(line: str) -> int:
     """The line's hash bucket in ``[0, BUCKETS)`` (md5 of its stripped UTF-8 text)."""
     digest = hashlib.md5(line.strip().encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "little") % BUCKETS
+
+
+def first_held_out_index(name: str, count: int) -> int:
+    """Index of the first of the ``count`` lines of file ``name`` that is held out as a whole source
+    (0: the whole file; ``count``: none)."""
+    if name in HELD_OUT_SOURCES:
+        return 0
+    if name not in HELD_OUT_FROM:
+        return count
+    cut = dt.date.fromisoformat(HELD_OUT_FROM[name][0])
+    return next((i for i in range(count) if line_date(name, i, count) >= cut), count)
+
+
+def source_lines(path: Path) -> tuple[list[str], list[str]]:
+    """The lines of a text file the model may learn from, and those held out with their source."""
+    name = path.name[: -len(".txt.gz")]
+    if name in HELD_OUT_SOURCES:
+        return [], list(read_lines(path))
+    lines = list(read_lines(path))
+    cut = first_held_out_index(name, len(lines))
+    return lines[:cut], lines[cut:]
 
 
 def held_back(line: str) -> bool:
@@ -109,8 +151,21 @@ def held_back_dated_lines(
         for count, line in enumerate(read_lines(data_dir / "text" / f"{name}.txt.gz"), start=1):
             if bucket(line) in which:
                 kept.append((count - 1, line))
+        cut = first_held_out_index(name, count)  # held-out sources belong to the out-of-source evaluation
         for index, line in kept:
-            yield line, line_date(name, index, count)
+            if index < cut:
+                yield line, line_date(name, index, count)
+
+
+def held_out_dated_lines(data_dir: Path) -> Iterator[tuple[str, str, str, dt.date]]:
+    """``(register, source, line, date)`` of every line held out as a whole source."""
+    sources = {**HELD_OUT_SOURCES, **{name: register for name, (_, register) in HELD_OUT_FROM.items()}}
+    for name, register in sorted(sources.items()):
+        path = data_dir / "text" / f"{name}.txt.gz"
+        lines = list(read_lines(path))
+        cut = first_held_out_index(name, len(lines))
+        for index in range(cut, len(lines)):
+            yield register, name, lines[index], line_date(name, index, len(lines))
 
 
 def held_back_sentences(

@@ -13,7 +13,7 @@ import numpy as np
 from ..similarity import pycorrector_data_dir
 from ..spelling.ngram import BOUNDARY, MAX_ORDER, UNK, CharVocab, CountTable, SmallCounts, ngram_keys
 from ..text import normalize
-from .corpus import held_back, read_lines, text_files
+from .corpus import held_back, source_lines, text_files
 
 #: Orders whose n-grams seen once or twice are kept as fingerprints (2 bytes, not 5). Nothing is
 #: pruned: dropping the n-grams seen once cost 0.024 held-out F1 (models/README.md).
@@ -63,7 +63,9 @@ def training_text(data_dir: Path, log=print, exclude: tuple[str, ...] = ()) -> t
         if any(fnmatch(path.name[: -len(".txt.gz")], pattern) for pattern in exclude):
             log(f"  skipped {path.name}")
             continue
-        for line in read_lines(path):
+        lines, held_out = source_lines(path)
+        stats["held_out_sources"] = stats.get("held_out_sources", 0) + len(held_out)
+        for line in lines:
             stats["lines"] += 1
             if held_back(line):
                 stats["held_back"] += 1
