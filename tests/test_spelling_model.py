@@ -135,8 +135,10 @@ def test_protected_inspection_term_stays_whole_beside_a_real_error(proofreader):
 def test_protected_formulation_is_not_read_as_a_common_word(proofreader):
     """亲清 (政商关系) is rare in the corpus outside 亲清政商关系; the model alone reads it as 亲情."""
     text = "政商关系更加亲清。"
-    assert Proofreader(components=["spelling_model"]).check(text)  # what the protected term prevents
-    assert [f for f in proofreader.check(text) if f.rule == "model.ngram"] == []
+    eager = {"spelling_model": {"threshold": 0.5}}  # below the shipped threshold, so the model speaks
+    assert Proofreader(components=["spelling_model"], config=eager).check(text)  # what the protected term prevents
+    protected = Proofreader(config=eager)
+    assert [f for f in protected.check(text) if f.rule == "model.ngram"] == []
 
 
 def test_protected_span_is_never_changed(model):
