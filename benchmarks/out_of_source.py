@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from proofread.finding import Finding, Severity, apply_findings
-from proofread.text import normalize, split_sentences
 from proofread.text.chars import is_han
 
 REGISTERS = ("official", "news", "new-media", "technical")
@@ -188,15 +187,13 @@ def reliability(entries: Iterable[tuple[float, str, bool, bool]]) -> dict[str, l
 
 def held_out_pools(data_dir: Path) -> dict[str, dict[str, list[tuple[str, dt.date]]]]:
     """register -> source -> its held-out sentences (6+ chars, deduplicated within the register)."""
-    from proofread.training.corpus import held_out_dated_lines
+    from proofread.training.corpus import held_out_dated_lines, line_sentences
 
     pools: dict[str, dict[str, list[tuple[str, dt.date]]]] = defaultdict(lambda: defaultdict(list))
     seen: dict[str, set[str]] = defaultdict(set)
     for register, source, line, date in held_out_dated_lines(data_dir):
-        text = normalize(line).text
-        for start, end in split_sentences(text):
-            s = text[start:end]
-            if end - start >= 6 and s not in seen[register]:
+        for s in line_sentences(line):
+            if s not in seen[register]:
                 seen[register].add(s)
                 pools[register][source].append((s, date))
     return pools

@@ -43,3 +43,13 @@ def test_held_out_sources_reach_no_training_or_tuning_slice():
     # The clean evaluation and tuning buckets of the official registers leave the held-out sources out.
     assert not list(held_back_dated_lines(data, (0, 1, 2, 3), files=("cpc20_report",)))
     assert list(held_back_dated_lines(data, (0, 1, 2, 3), files=("gwr_1954_2018_ljtyduyu",)))
+
+
+def test_neural_training_lines_skip_the_held_out_sources():
+    from proofread.training.corpus import default_data_dir
+    from proofread.training.neural.data import iter_clean_lines
+
+    text = default_data_dir() / "text"
+    assert list(iter_clean_lines([text / "cpc20_report.txt.gz"])) == []
+    assert list(iter_clean_lines([text / "cpc20_report.txt.gz"], holdout=True)) == []
+    assert next(iter_clean_lines([text / "gwr_1954_2018_ljtyduyu.txt.gz"]), None)

@@ -117,7 +117,7 @@ def first_held_out_index(name: str, count: int) -> int:
 
 def source_lines(path: Path) -> tuple[list[str], list[str]]:
     """The lines of a text file the model may learn from, and those held out with their source."""
-    name = path.name[: -len(".txt.gz")]
+    name = path.name.removesuffix(".gz").removesuffix(".txt")
     if name in HELD_OUT_SOURCES or name in TUNING_SOURCES:
         return [], list(read_lines(path))
     lines = list(read_lines(path))
@@ -140,7 +140,8 @@ def text_files(data_dir: Path) -> list[Path]:
 
 
 def read_lines(path: Path) -> Iterator[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    """The non-empty stripped lines of a text file (gzip by its ``.gz`` suffix)."""
+    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
             if line:
@@ -182,10 +183,16 @@ def held_back_sentences(
     """The normalised sentences of ``held_back_dated_lines`` (``min_chars`` to ``max_chars``
     characters long), each with its line's date."""
     for line, date in held_back_dated_lines(data_dir, which):
-        text = normalize(line).text
-        for start, end in split_sentences(text):
-            if min_chars <= end - start and (max_chars is None or end - start <= max_chars):
-                yield text[start:end], date
+        for sentence in line_sentences(line, min_chars, max_chars):
+            yield sentence, date
+
+
+def line_sentences(line: str, min_chars: int = 6, max_chars: int | None = None) -> Iterator[str]:
+    """The normalised sentences of a corpus line, ``min_chars`` to ``max_chars`` characters long."""
+    text = normalize(line).text
+    for start, end in split_sentences(text):
+        if min_chars <= end - start and (max_chars is None or end - start <= max_chars):
+            yield text[start:end]
 
 
 def tuning_source_sentences(data_dir: Path, per_source: int, min_chars: int = 6) -> list[str]:
@@ -195,10 +202,8 @@ def tuning_source_sentences(data_dir: Path, per_source: int, min_chars: int = 6)
     for name in sorted(TUNING_SOURCES):
         seen: dict[str, None] = {}
         for line in read_lines(data_dir / "text" / f"{name}.txt.gz"):
-            text = normalize(line).text
-            for start, end in split_sentences(text):
-                if end - start >= min_chars:
-                    seen.setdefault(text[start:end])
+            for sentence in line_sentences(line, min_chars):
+                seen.setdefault(sentence)
         sentences = list(seen)
         step = max(1, len(sentences) // per_source)
         out += sentences[::step][:per_source]

@@ -11,7 +11,6 @@ training; only ``*_train.tsv`` pair files are read for training.
 
 from __future__ import annotations
 
-import gzip
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 from ...similarity import SHAPE, SIMILAR_SOUND, SOUND, CharSimilarity
 from ...text import normalize
 from ...text.chars import HAN
-from ..corpus import EVAL_BUCKET, bucket, held_back
+from ..corpus import EVAL_BUCKET, bucket, held_back, source_lines
 from ..lm_build import contamination_matcher, evaluation_targets
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -41,26 +40,21 @@ ERROR_COUNTS = ((0, 0.40), (1, 0.45), (2, 0.15))
 ERROR_KINDS = ((SOUND, 0.65), (SIMILAR_SOUND, 0.15), (SHAPE, 0.20))
 
 
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
-
-
 def iter_clean_lines(
     paths: Iterable[Path], *, min_len: int = 8, max_len: int = 126, holdout: bool = False
 ) -> Iterator[str]:
     """Mostly-Chinese normalised lines of the right length.
 
-    Training lines, or with ``holdout`` the evaluation bucket only.
+    Training lines, or with ``holdout`` the evaluation bucket only; never the lines of the sources
+    held out whole for the out-of-source evaluation and the threshold (``corpus.source_lines``).
     """
     for path in paths:
-        with _open_text(path) as f:
-            for line in f:
-                line = line.strip()
-                if holdout and bucket(line) != EVAL_BUCKET or not holdout and held_back(line):
-                    continue
-                line = normalize(line).text
-                if min_len <= len(line) <= max_len and len(HAN.findall(line)) >= 0.6 * len(line):
-                    yield line
+        for line in source_lines(path)[0]:
+            if holdout and bucket(line) != EVAL_BUCKET or not holdout and held_back(line):
+                continue
+            line = normalize(line).text
+            if min_len <= len(line) <= max_len and len(HAN.findall(line)) >= 0.6 * len(line):
+                yield line
 
 
 def load_clean_pool(paths: Sequence[Path], per_file: int, data_dir: Path, **kwargs) -> list[str]:
