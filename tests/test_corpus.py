@@ -2,7 +2,11 @@
 
 import datetime as dt
 
-from proofread.training.corpus import CHRONOLOGICAL, line_date
+import pytest
+
+from proofread.training.corpus import CHRONOLOGICAL, default_data_dir, line_date
+
+needs_text = pytest.mark.skipif(not (default_data_dir() / "text").is_dir(), reason="shared/data/text not present")
 
 
 def test_chronological_file_is_dated_by_position():
@@ -18,10 +22,10 @@ def test_other_files_take_their_last_possible_date_or_today():
     assert line_date("laws_lawrefbook", 7, 10) == dt.date.today()  # laws reach the present
 
 
+@needs_text
 def test_held_out_sources_reach_no_training_or_tuning_slice():
     from proofread.training.corpus import (
         HELD_OUT_FROM,
-        default_data_dir,
         first_held_out_index,
         held_back_dated_lines,
         source_lines,
@@ -45,8 +49,8 @@ def test_held_out_sources_reach_no_training_or_tuning_slice():
     assert list(held_back_dated_lines(data, (0, 1, 2, 3), files=("gwr_1954_2018_ljtyduyu",)))
 
 
+@needs_text
 def test_neural_training_lines_skip_the_held_out_sources():
-    from proofread.training.corpus import default_data_dir
     from proofread.training.neural.data import iter_clean_lines
 
     text = default_data_dir() / "text"
