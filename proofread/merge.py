@@ -37,3 +37,18 @@ def _protected(f: Finding, sentence: Sentence) -> bool:
         if overlaps and not contains and sentence.is_word_span(p_start, p_end):
             return True
     return False
+
+
+def drop_repeated_forms(text: str, findings: list[Finding], learned_below: int) -> list[Finding]:
+    """Drop the findings of learned models (priority below ``learned_below``) whose form -- the
+    flagged characters with one neighbour on each side -- stands twice or more in ``text``: a form
+    a writer used twice in one document is deliberate (a name, a term of the trade), which a
+    model cannot know and a curated rule would have said."""
+    out = []
+    for f in findings:
+        if f.priority < learned_below:
+            form = text[max(0, f.start - 1) : f.end + 1]
+            if text.count(form) >= 2:
+                continue
+        out.append(f)
+    return out

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_components
+from .checkers.base import Priority
 from .component_resources import Resources
 from .config import ConfigError, make, translate_options
 from .finding import Finding
-from .merge import merge
+from .merge import drop_repeated_forms, merge
 from .text import normalize, split_sentences
 
 #: A document for ``pipe``: its text, or ``(text, date)``.
@@ -111,7 +112,8 @@ class Proofreader:
             for f in found:
                 start, end = norm.to_original(s.start + f.start, s.start + f.end)
                 results[s.doc].append(replace(f, start=start, end=end, original=norm.original[start:end]))
-        return results
+        # Across sentences, so after the sentence cache: the same sentence may stand in other documents.
+        return [drop_repeated_forms(n.original, r, Priority.LEARNED + 1) for n, r in zip(normalized, results)]
 
     def _check_sentences(self, sentences: list[Sentence], cache: SentenceCache | None) -> list[list[Finding]]:
         """Merged findings (sentence offsets) of each sentence; with ``cache``, each distinct key is checked once."""

@@ -14,7 +14,7 @@ import pytest
 
 from proofread import Proofreader
 from proofread.checkers.base import Sentence
-from proofread.checkers.spelling_model import SpellingModelChecker
+from proofread.checkers.spelling_model import ERROR_AT, SpellingModelChecker
 from proofread.finding import Severity, apply_findings
 from proofread.segment import Segmenter
 from proofread.spelling.model import load_default
@@ -114,7 +114,7 @@ def test_pipeline_finding_has_exact_offsets_and_fields(proofreader):
     assert (f.start, f.end, f.original, f.suggestions) == (7, 8, "捡", ("检",))
     assert text[f.start : f.end] == "捡"
     assert f.category == "typo" and f.source == "charlm" and f.priority == 10
-    assert f.severity == (Severity.ERROR if f.confidence >= 0.9 else Severity.WARNING)
+    assert f.severity == (Severity.ERROR if f.confidence >= ERROR_AT else Severity.WARNING)
     assert f.message == "“捡”疑为“检”之误"
     assert apply_findings(text, findings) == "第一条\u200b　人民检察院审查案件后依法提起公诉。"
 

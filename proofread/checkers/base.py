@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..config import NoConfig
 from ..finding import Finding, Severity
+from ..spelling.correction import editable_mask
+from ..spelling.scope import name_spans, quoted_spans
 
 if TYPE_CHECKING:
     from ..component_resources import Resources
@@ -24,7 +26,7 @@ class Sentence:
     them to the original document.
     """
 
-    __slots__ = ("text", "start", "date", "doc", "protected", "_segmenter", "_bounds")
+    __slots__ = ("text", "start", "date", "doc", "protected", "_segmenter", "_tokens", "_bounds")
 
     def __init__(self, text: str, start: int, date: dt.date, doc: int, segmenter: Segmenter) -> None:
         self.text = text
@@ -33,14 +35,28 @@ class Sentence:
         self.doc = doc  # index of the document in the batch
         self.protected: list[tuple[int, int]] = []  # spans of protected terms
         self._segmenter = segmenter
+        self._tokens: list[tuple[str, int, int]] | None = None
         self._bounds: frozenset[int] | None = None
 
     @property
+    def tokens(self) -> list[tuple[str, int, int]]:
+        """``(word, start, end)`` from jieba, computed only when a checker asks."""
+        if self._tokens is None:
+            self._tokens = self._segmenter.tokens(self.text)
+        return self._tokens
+
+    @property
     def word_bounds(self) -> frozenset[int]:
-        """Word boundaries from jieba, computed only when a checker asks."""
+        """Word boundaries from jieba."""
         if self._bounds is None:
-            self._bounds = self._segmenter.bounds(self.text)
+            self._bounds = frozenset({0, len(self.text)} | {x for _, s, e in self.tokens for x in (s, e)})
         return self._bounds
+
+    def learned_scope(self) -> list[bool]:
+        """Per character, whether a learned model may edit it: not in a protected term, a short
+        quoted coinage or a likely personal name (:mod:`proofread.spelling.scope`)."""
+        spans = self.protected + quoted_spans(self.text) + name_spans(self.text, self.tokens)
+        return editable_mask(len(self.text), spans)
 
     def is_word_span(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` does not cut through a word."""
@@ -58,6 +74,7 @@ class Priority(IntEnum):
     CURATED = 50  # exact curated rules: dictionaries, number usage, punctuation
     NEAR_MISS = 45  # near-miss detectors: below the exact rules they derive from
     LEARNED = 10  # statistical and neural models
+    SUSPECT = 5  # detections without a sure correction: below the models
 
 
 class Component(ABC):

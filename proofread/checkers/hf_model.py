@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..config import option
 from ..finding import Finding
-from ..spelling.correction import editable_mask
 from .base import Checker, Priority, Sentence, register
 
 
@@ -85,7 +84,7 @@ class HFModel(Checker):
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
         # Protected terms are never changed, even where they do not stand as a word.
-        masks = [editable_mask(len(s.text), s.protected) for s in sentences]
+        masks = [s.learned_scope() for s in sentences]
         proposed = self.corrector.correct([s.text for s in sentences], masks)
         out: list[list[Finding]] = []
         for sentence, corrections in zip(sentences, proposed):

@@ -17,7 +17,7 @@ still depends on the full threshold alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -207,32 +207,23 @@ class SpellingModel:
         )
         keep = editable[gpos]
         sent_of, gpos = sent_of[keep], gpos[keep]
-        real = flat >= SPECIAL
         # Rows: (position, candidate, word length, ln word freq, whether the original also was a word there).
         rows_g, rows_c, rows_len, rows_freq, rows_real = [], [], [], [], []
         orig_len = np.zeros(len(flat), dtype=np.int64)
         orig_freq = np.zeros(len(flat))
-        for n in WORD_LENGTHS:
-            for k in range(n):
-                first = gpos - k
-                cols = first[:, None] + np.arange(n)[None, :]
-                ok = real[cols].all(axis=1)
-                g, cols = gpos[ok], cols[ok]
-                ids = flat[cols].copy()
-                ids[:, k] = MASK
-                query, char, freq = self.words.fillers(n, ngram_keys(ids, n)[:, 0])
-                qg = g[query]
-                is_orig = char == flat[qg]
-                orig_word_here = np.zeros(len(g), dtype=bool)
-                orig_word_here[query[is_orig]] = True
-                np.maximum.at(orig_len, g[orig_word_here], n)
-                np.maximum.at(orig_freq, qg[is_orig], freq[is_orig])
-                other = ~is_orig
-                rows_g.append(qg[other])
-                rows_c.append(char[other])
-                rows_len.append(np.full(int(other.sum()), n))
-                rows_freq.append(freq[other])
-                rows_real.append(orig_word_here[query][other])
+        for n, g, query, char, freq in self._span_fillers(flat, gpos):
+            qg = g[query]
+            is_orig = char == flat[qg]
+            orig_word_here = np.zeros(len(g), dtype=bool)
+            orig_word_here[query[is_orig]] = True
+            np.maximum.at(orig_len, g[orig_word_here], n)
+            np.maximum.at(orig_freq, qg[is_orig], freq[is_orig])
+            other = ~is_orig
+            rows_g.append(qg[other])
+            rows_c.append(char[other])
+            rows_len.append(np.full(int(other.sum()), n))
+            rows_freq.append(freq[other])
+            rows_real.append(orig_word_here[query][other])
         # Pairs attested in training errors may apply without forming a word (在->再, 阿->啊).
         if len(self._attested_keys):
             lo = np.searchsorted(self._attested_keys, flat[gpos] << 16)
@@ -366,6 +357,42 @@ class SpellingModel:
         if self.homophones is None:
             return single
         return _concat(single, self._pair_candidates(flat, starts, lengths, gpos, orig_len, orig_freq))
+
+    def _span_fillers(
+        self, flat: np.ndarray, gpos: np.ndarray
+    ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """For each word length ``n`` and place ``k`` in the word: the positions of ``gpos`` whose
+        ``n``-character span (starting ``k`` before) holds no boundary, digit or Latin letter around
+        the position, and (index into them, filler char id, ln word freq) of every dictionary word
+        that span forms with any character at the position."""
+        real = flat >= SPECIAL
+        for n in WORD_LENGTHS:
+            for k in range(n):
+                cols = (gpos - k)[:, None] + np.arange(n)[None, :]
+                others = np.delete(cols, k, axis=1)
+                ok = real[others].all(axis=1) & (cols[:, 0] >= 0) & (cols[:, -1] < len(flat))
+                g, cols = gpos[ok], cols[ok]
+                ids = flat[cols].copy()
+                ids[:, k] = MASK
+                query, char, freq = self.words.fillers(n, ngram_keys(ids, n)[:, 0])
+                yield n, g, query, char, freq
+
+    def word_fillers(self, flat: np.ndarray, gpos: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Every (position, char id, word length, ln word freq) such that the char at that
+        position of ``flat`` completes a dictionary word of 2-4 characters with its neighbours
+        (the original character included, where it forms one)."""
+        parts = [(g[q], c, np.full(len(q), n), f) for n, g, q, c, f in self._span_fillers(flat, gpos)]
+        if not parts:
+            return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
+        return tuple(np.concatenate(x) for x in zip(*parts))
+
+    def is_cjk(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each char id is a Chinese character the model may propose."""
+        return self._cjk[ids]
+
+    def window_gain(self, flat: np.ndarray, g: np.ndarray, c: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Language-model log-score change over the window when ``flat[g]`` becomes ``c``."""
+        return self._gain(flat, g, c, ends)[0]
 
     def _pair_candidates(self, flat, starts, lengths, gpos, orig_len, orig_freq) -> Candidates:
         """Two adjacent characters both replaced by a homophone word (安检 -> 案件)."""

@@ -1,0 +1,75 @@
+"""疑似错别字: characters that form no word with their neighbours, flagged as warnings even where
+no correction is sure (:mod:`proofread.spelling.suspects`; settings: :class:`SuspectCharsConfig`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..config import option
+from ..finding import Finding, Severity
+from ..spelling.suspects import SuspectFinder, SuspectRules
+from .base import Checker, Priority, Sentence, register
+from .spelling_model import load_model
+
+_DEFAULTS = SuspectRules()
+
+
+@dataclass(frozen=True)
+class SuspectCharsConfig:
+    model: str = option(
+        "default",
+        help="spelling model whose tables are read: default (the shipped one) or a folder",
+        metavar="default|DIR",
+    )
+    alike_gain: float = option(_DEFAULTS.alike_gain, help="LM gain an alike word-completing replacement needs")
+    any_gain: float = option(_DEFAULTS.any_gain, help="LM gain any word-completing replacement needs ...")
+    any_margin: float = option(_DEFAULTS.any_margin, help="... and its lead over the next one")
+
+
+@register
+class SuspectChars(Checker):
+    """Warnings without a sure correction; never inside protected terms. Below the spelling
+    model, whose correction wins where both flag a character."""
+
+    name = "suspect_chars"
+    priority = Priority.SUSPECT
+    learned = True
+    Config = SuspectCharsConfig
+
+    def __init__(self, model: str, rules: SuspectRules) -> None:
+        self._model_name = model
+        self.rules = rules
+        self._finder: SuspectFinder | None = None
+
+    @classmethod
+    def from_resources(cls, resources, config: SuspectCharsConfig) -> SuspectChars:
+        rules = SuspectRules(alike_gain=config.alike_gain, any_gain=config.any_gain, any_margin=config.any_margin)
+        return cls(config.model, rules)
+
+    def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
+        if not sentences:
+            return []
+        if self._finder is None:  # loads on first use, as the spelling model does
+            self._finder = SuspectFinder(load_model(self._model_name), self.rules)
+        masks = [s.learned_scope() for s in sentences]
+        found = self._finder.find([s.text for s in sentences], masks)
+        source = self._finder.model.name
+        return [
+            [
+                self.finding(
+                    x.position,
+                    x.position + 1,
+                    x.original,
+                    x.suggestions,
+                    rule="model.suspect",
+                    source=source,
+                    message=f"“{x.original}”与上下文不成词，疑为错别字"
+                    + (f"（可能为“{'”“'.join(x.suggestions)}”）" if x.suggestions else ""),
+                    severity=Severity.WARNING,
+                    confidence=0.5,
+                )
+                for x in suspects
+            ]
+            for suspects in found
+        ]
