@@ -25,6 +25,7 @@ class SuspectCharsConfig:
     alike_gain: float = option(_DEFAULTS.alike_gain, help="LM gain an alike word-completing replacement needs")
     any_gain: float = option(_DEFAULTS.any_gain, help="LM gain any word-completing replacement needs ...")
     any_margin: float = option(_DEFAULTS.any_margin, help="... and its lead over the next one")
+    rare_gain: float = option(_DEFAULTS.rare_gain, help="LM gain any replacement of a rare character needs")
 
 
 @register
@@ -44,7 +45,12 @@ class SuspectChars(Checker):
 
     @classmethod
     def from_resources(cls, resources, config: SuspectCharsConfig) -> SuspectChars:
-        rules = SuspectRules(alike_gain=config.alike_gain, any_gain=config.any_gain, any_margin=config.any_margin)
+        rules = SuspectRules(
+            alike_gain=config.alike_gain,
+            any_gain=config.any_gain,
+            any_margin=config.any_margin,
+            rare_gain=config.rare_gain,
+        )
         return cls(config.model, rules)
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
