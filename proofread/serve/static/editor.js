@@ -1,5 +1,5 @@
 // The editor page: check a pasted text or a dropped file, mark each finding, accept or ignore it.
-// Article text only ever reaches the page as text nodes and textContent (never innerHTML), and
+// Article text only ever reaches the page as text nodes and textContent (never parsed as HTML), and
 // this file is the page's only script (the Content-Security-Policy allows no inline script).
 "use strict";
 
