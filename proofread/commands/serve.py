@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import argparse
 import copy
+import multiprocessing
 import os
 import signal
 import sys
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
 from ..dictionaries import DictionaryError
 from .common import EXIT_OK, UsageError
 from .pipeline_args import add_pipeline_arguments, pipeline_config
+
+if TYPE_CHECKING:
+    from ..pipeline import Proofreader
+    from ..serve.settings import ServeSettings
 
 NAME = "serve"
 
@@ -64,7 +70,6 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as e:
         missing = f"proofread serve needs FastAPI and uvicorn ({e.name} is missing)"
         raise UsageError(f"{missing}: pip install 'proofread[serve]'") from None
-    from ..pipeline import ComponentError, Proofreader
     from ..serve.settings import ENV, ServeSettings
 
     config = pipeline_config(args)
@@ -84,10 +89,14 @@ def run(args: argparse.Namespace) -> int:
         dicts=tuple(str(d) for d in args.dicts),
         config=config,
     )
-    try:  # bad dictionaries and settings are usage errors here, not a worker's crash later
-        proofreader = Proofreader(extra_dictionaries=settings.dicts, config=config or None)
-    except (DictionaryError, ComponentError, ConfigError) as e:
-        raise UsageError(str(e)) from None
+    # Bad dictionaries and settings are usage errors here, not workers failing at start-up later.
+    if args.workers == 1:
+        problem, proofreader = _load(settings)
+    else:  # in a process of its own, so that this supervisor does not keep a model it never uses
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            problem, proofreader = pool.submit(_validate, settings).result(), None
+    if problem:
+        raise UsageError(problem)
     where = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}/"
     print(f"proofread: editor page {where}, LanguageTool API {where}v2/, API docs {where}docs", file=sys.stderr)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
@@ -109,7 +118,20 @@ def run(args: argparse.Namespace) -> int:
     if args.workers == 1:
         uvicorn.run(server.create_app(settings, proofreader), **common)
     else:
-        del proofreader  # each worker loads its own
         os.environ[ENV] = settings.to_env()
         uvicorn.run("proofread.serve.app:app_from_env", factory=True, workers=args.workers, **common)
     return EXIT_OK
+
+
+def _load(settings: ServeSettings) -> tuple[str | None, Proofreader | None]:
+    """The server's ``Proofreader``, or the one line that says why it cannot be built."""
+    from ..pipeline import ComponentError, Proofreader
+
+    try:
+        return None, Proofreader(extra_dictionaries=settings.dicts, config=settings.config or None)
+    except (DictionaryError, ComponentError, ConfigError) as e:
+        return str(e), None
+
+
+def _validate(settings: ServeSettings) -> str | None:
+    return _load(settings)[0]
