@@ -86,3 +86,10 @@ def test_the_load_benchmark_runs_without_errors(tmp_path):
     assert results["batched"]["clients_4"]["requests"] > 0 and results["one at a time"]["clients_4"]["requests"] > 0
     assert results["batched"]["rss_mb"]["after"] > 0
     assert "target 0 errors: met" in done.stdout
+
+
+def test_importing_proofread_and_its_cli_needs_no_web_framework():
+    code = "import sys, proofread, proofread.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+    code += "('fastapi', 'starlette', 'uvicorn', 'pydantic')))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
