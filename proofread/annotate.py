@@ -13,6 +13,7 @@ import copy
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from .finding import Finding
 from .text.extract import InputError, docx_paragraphs, first_line, open_docx
@@ -21,15 +22,16 @@ AUTHOR = "proofread"
 _PLAIN = {"rPr", "t"}  # run children a split can rewrite without losing anything
 
 
-def annotate_docx(data: bytes, name: str, findings: Sequence[Finding], out: Path) -> int:
-    """Write ``out``: the .docx ``data`` with a comment on each finding (offsets into the text
-    ``read_document`` gives for it). Returns how many findings got a comment; one that spans
-    two paragraphs is left to the report. ``InputError`` where python-docx cannot do it (the
-    findings are still reported); ``OSError`` where ``out`` cannot be written."""
+def annotate_docx(data: bytes, name: str, findings: Sequence[Finding], out: Path | BinaryIO) -> int:
+    """Write ``out`` (a path, or a binary stream such as the server's response buffer): the .docx
+    ``data`` with a comment on each finding (offsets into the text ``read_document`` gives for it).
+    Returns how many findings got a comment; one that spans two paragraphs is left to the report.
+    ``InputError`` where python-docx cannot do it (the findings are still reported); ``OSError``
+    where ``out`` cannot be written."""
     document = open_docx(data, name)
     try:
         placed = _comment_all(document, findings)
-        document.save(str(out))
+        document.save(str(out) if isinstance(out, Path) else out)
     except OSError:
         raise
     except Exception as e:  # python-docx/lxml on an unusual document

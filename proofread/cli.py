@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import check, components, scan
+from .commands import check, components, scan, serve
 from .commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
-SUBCOMMANDS = {command.NAME: command for command in (check, scan, components)}
+SUBCOMMANDS = {command.NAME: command for command in (check, scan, serve, components)}
 
 
 def build_parser() -> argparse.ArgumentParser:

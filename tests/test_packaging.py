@@ -31,6 +31,8 @@ def test_wheel_contains_dictionaries_and_models(wheel):
         assert shipped, data_dir
         assert {f"proofread/_data/{p}" for p in shipped} <= names
     assert "proofread/cli.py" in names and "proofread/py.typed" in names  # PEP 561
+    static = {f"proofread/serve/static/{p.name}" for p in (ROOT / "proofread/serve/static").iterdir()}
+    assert "proofread/serve/static/editor.js" in static and static <= names  # the editor page, served locally
     assert any(n.endswith("entry_points.txt") for n in names)
 
 
