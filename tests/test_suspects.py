@@ -83,11 +83,22 @@ def test_a_personal_name_is_left_alone(pr):
     assert [f for f in pr.check(text) if 9 <= f.start < 12] == []
 
 
-def test_name_spans_take_a_surname_and_one_or_two_lone_characters(pr):
+def test_name_spans_take_a_surname_and_lone_characters_in_a_names_context(pr):
     seg = pr.resources.segmenter
-    text = "陈柏轩表示"
-    assert name_spans(text, seg.tokens(text)) == [(0, 3)]
-    assert name_spans("陈述事实", seg.tokens("陈述事实")) == []  # 陈述 is a word
+
+    def names(text: str) -> list[str]:
+        return [text[a:b] for a, b in name_spans(text, seg.tokens(text))]
+
+    assert names("陈柏轩表示") == ["陈柏轩"]
+    assert names("记者陈柏轩报道") == ["陈柏轩"]
+    assert names("陈述事实") == []  # 陈述 is a word
+    # A lone surname character with no name context is left to the model: 范伟 here is 范围 miswritten.
+    assert names("关于调解的适用范伟较宽") == []
+
+
+def test_a_typo_next_to_a_surname_character_is_still_found(pr):
+    text = "关于调解的适用范伟，下列说法正确的是"
+    assert [(f.original, f.suggestions[0]) for f in pr.check(text)] == [("伟", "围")]
 
 
 def test_the_notices_own_should_be_is_no_error(pr):
