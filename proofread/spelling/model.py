@@ -365,17 +365,31 @@ class SpellingModel:
         ``n``-character span (starting ``k`` before) holds no boundary, digit or Latin letter around
         the position, and (index into them, filler char id, ln word freq) of every dictionary word
         that span forms with any character at the position."""
+        for n, ok, ids in self._spans(flat, gpos):
+            query, char, freq = self.words.fillers(n, ngram_keys(ids, n)[:, 0])
+            yield n, gpos[ok], query, char, freq
+
+    def _spans(self, flat: np.ndarray, gpos: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+        """For each word length ``n`` and place in the word: which of ``gpos`` have an
+        ``n``-character span around them with no boundary, digit or Latin letter around the
+        position, and the spans' ids with the position masked."""
         real = flat >= SPECIAL
         for n in WORD_LENGTHS:
             for k in range(n):
                 cols = (gpos - k)[:, None] + np.arange(n)[None, :]
                 others = np.delete(cols, k, axis=1)
                 ok = real[others].all(axis=1) & (cols[:, 0] >= 0) & (cols[:, -1] < len(flat))
-                g, cols = gpos[ok], cols[ok]
-                ids = flat[cols].copy()
+                ids = flat[cols[ok]].copy()
                 ids[:, k] = MASK
-                query, char, freq = self.words.fillers(n, ngram_keys(ids, n)[:, 0])
-                yield n, g, query, char, freq
+                yield n, ok, ids
+
+    def in_word(self, flat: np.ndarray, gpos: np.ndarray) -> np.ndarray:
+        """Whether the character at each of ``gpos`` lies in a dictionary word of 2-4 characters."""
+        found = np.zeros(len(gpos), dtype=bool)
+        for n, ok, ids in self._spans(flat, gpos):
+            rows = np.nonzero(ok)[0]
+            found[rows] |= self.words.contains(n, ngram_keys(ids, n)[:, 0], flat[gpos[rows]])
+        return found
 
     def word_fillers(self, flat: np.ndarray, gpos: np.ndarray) -> tuple[np.ndarray, ...]:
         """Every (position, char id, word length, ln word freq) such that the char at that

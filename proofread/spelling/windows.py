@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from .correction import Correction, Editable
+from .correction import Editable
+
+
+class Positioned(Protocol):
+    """What a windowed function finds: a dataclass with a ``position`` in its text (a
+    :class:`~proofread.spelling.correction.Correction`, a :class:`~proofread.spelling.suspects.Suspect`)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def position(self) -> int: ...
+
+
+Found = TypeVar("Found", bound=Positioned)
 
 WINDOW_CHARS = 64  # a long text is corrected in windows of at most this many characters
 CONTEXT = 8  # characters read on each side of a window (the n-gram model looks 3-4 characters away)
@@ -18,8 +33,6 @@ CACHE_SIZE = 20000  # windows remembered
 DEFAULT_THREADS = min(2, os.cpu_count() or 1)  # more gain little: the rest holds the GIL
 _CUT_AFTER = re.compile(r"[，、：；,:;）)》”]")
 
-#: A model's ``correct`` with its settings bound: texts and their editable masks in, corrections out.
-CorrectFn = Callable[[list[str], list[tuple[bool, ...]]], list[list[Correction]]]
 _Key = tuple[str, tuple[bool, ...]]
 
 
@@ -36,8 +49,9 @@ def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
-class WindowedCorrector:
-    """A :class:`~proofread.spelling.correction.Corrector` that corrects windows of each text.
+class WindowedCorrector(Generic[Found]):
+    """A :class:`~proofread.spelling.correction.Corrector` that corrects windows of each text
+    (or runs any function of texts and masks that returns positioned findings).
 
     Each window is read with ``context`` characters on both sides but edited only inside, so
     cost grows linearly with length. Recent windows are remembered (boilerplate repeated across
@@ -45,16 +59,22 @@ class WindowedCorrector:
     work runs outside the GIL enough for 1.6 times the throughput on two cores).
     """
 
-    def __init__(self, correct: CorrectFn, *, threads: int = DEFAULT_THREADS, name: str = "spelling") -> None:
+    def __init__(
+        self,
+        correct: Callable[[list[str], list[tuple[bool, ...]]], list[list[Found]]],
+        *,
+        threads: int = DEFAULT_THREADS,
+        name: str = "spelling",
+    ) -> None:
         self._correct = correct
         self.threads = max(1, threads)
         self._name = name
-        self._cache: OrderedDict[_Key, list[Correction]] = OrderedDict()
+        self._cache: OrderedDict[_Key, list[Found]] = OrderedDict()
         self._lock = threading.Lock()
         self._pool: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool): a forked worker makes its own
 
-    def correct(self, texts: Sequence[str], editable: Editable | None = None) -> list[list[Correction]]:
-        out: list[list[Correction]] = [[] for _ in texts]
+    def correct(self, texts: Sequence[str], editable: Editable | None = None) -> list[list[Found]]:
+        out: list[list[Found]] = [[] for _ in texts]
         pieces: list[tuple[int, int]] = []  # (text index, offset of the piece in the text)
         keys: list[_Key] = []
         for i, text in enumerate(texts):
@@ -70,7 +90,7 @@ class WindowedCorrector:
         size = min(MAX_PIECES, -(-len(todo) // self.threads)) or 1
         parts = [todo[first : first + size] for first in range(0, len(todo), size)]
 
-        def correct(part: list[_Key]) -> list[list[Correction]]:
+        def correct(part: list[_Key]) -> list[list[Found]]:
             return self._correct([t for t, _ in part], [e for _, e in part])
 
         found = self._executor().map(correct, parts) if len(parts) > 1 and self.threads > 1 else map(correct, parts)
@@ -82,7 +102,7 @@ class WindowedCorrector:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         for (i, offset), key in zip(pieces, keys):
-            out[i].extend(Correction(offset + c.position, c.original, c.suggestion, c.confidence) for c in known[key])
+            out[i].extend(dataclasses.replace(c, position=offset + c.position) for c in known[key])
         return out
 
     def _executor(self) -> ThreadPoolExecutor:

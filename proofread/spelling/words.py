@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .ngram import SPECIAL, load_mapped
+from .ngram import SPECIAL, _search_runs, load_mapped
 
 MASK = 0xFFFF
 WORD_LENGTHS = (2, 3, 4)
@@ -37,6 +37,15 @@ class WordIndex:
         starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
         entry = starts + np.arange(len(query))
         return query, self._chars[n][entry].astype(np.int64), self._freq[n][entry] / FREQ_SCALE
+
+    def contains(self, n: int, keys: np.ndarray, chars: np.ndarray) -> np.ndarray:
+        """Whether char id ``chars[i]`` at the masked place of ``keys[i]`` makes a word (entries
+        are sorted by key, then char: a binary search, without listing every filler)."""
+        table, stored = self._keys[n], self._chars[n]
+        lo = np.searchsorted(table, keys, "left")
+        hi = np.searchsorted(table, keys, "right")
+        idx = _search_runs(stored, lo, hi, chars.astype(stored.dtype))
+        return (idx < hi) & (stored[np.minimum(idx, len(stored) - 1)] == chars)
 
 
 class Homophones:
