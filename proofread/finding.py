@@ -65,11 +65,15 @@ class Finding:
     message: str = ""
     # Not part of the output: used to order overlapping findings (higher wins).
     priority: int = field(default=0, compare=False, repr=False)
+    # Not part of the output: False for a guess (疑似错别字), whose suggestions are for the editor
+    # to choose from; apply_findings leaves it alone.
+    sure: bool = field(default=True, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """The JSON form of the finding (the jsonl contract's field set)."""
         d = asdict(self)
         d.pop("priority")
+        d.pop("sure")
         d["suggestions"] = list(self.suggestions)
         d["severity"] = str(self.severity)
         return d
@@ -91,10 +95,12 @@ class Edit(Protocol):
     def original(self) -> str: ...
     @property
     def suggestions(self) -> tuple[str, ...]: ...
+    @property
+    def sure(self) -> bool: ...
 
 
 def apply_findings(text: str, findings: Iterable[Edit]) -> str:
-    """Return ``text`` with every finding that has exactly one suggestion applied.
+    """Return ``text`` with every sure finding that has exactly one suggestion applied.
 
     Findings must not overlap (``Proofreader`` output never does); overlapping ones
     after the first are skipped rather than corrupting the text.
@@ -102,7 +108,7 @@ def apply_findings(text: str, findings: Iterable[Edit]) -> str:
     out: list[str] = []
     pos = 0
     for f in sorted(findings, key=lambda f: (f.start, f.end)):
-        if len(f.suggestions) != 1 or f.start < pos or text[f.start : f.end] != f.original:
+        if not f.sure or len(f.suggestions) != 1 or f.start < pos or text[f.start : f.end] != f.original:
             continue
         out.append(text[pos : f.start])
         out.append(f.suggestions[0])

@@ -43,12 +43,12 @@ def drop_repeated_forms(text: str, findings: list[Finding], learned_below: int) 
     """Drop the findings of learned models (priority below ``learned_below``) whose form -- the
     flagged characters with one neighbour on each side -- stands twice or more in ``text``: a form
     a writer used twice in one document is deliberate (a name, a term of the trade), which a
-    model cannot know and a curated rule would have said."""
+    model cannot know and a curated rule would have said. At either end of the text there is no
+    such form, and the finding stays (a shorter form would match far too often)."""
     out = []
     for f in findings:
-        if f.priority < learned_below:
-            form = text[max(0, f.start - 1) : f.end + 1]
-            if text.count(form) >= 2:
+        if f.priority < learned_below and 0 < f.start and f.end < len(text):
+            if text.count(text[f.start - 1 : f.end + 1]) >= 2:
                 continue
         out.append(f)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from proofread import Proofreader
-from proofread.finding import Severity
+from proofread.finding import Severity, apply_findings
 from proofread.spelling.model import load_default
 from proofread.spelling.scope import name_spans, quoted_spans
 from proofread.spelling.suspects import SuspectFinder, SuspectRules
@@ -39,6 +39,8 @@ def test_a_non_word_is_flagged_with_word_completing_suggestions(pr, text, positi
     assert f.original == text[position]
     assert f.suggestions[0] == right
     assert "疑为错别字" in f.message
+    # A guess is for the editor: the corrected text leaves it as written.
+    assert apply_findings(text, [f]) == text
 
 
 def test_suspects_come_with_every_word_completing_replacement_ranked():

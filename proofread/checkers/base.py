@@ -126,6 +126,7 @@ class Checker(Component):
         category: str = "typo",
         severity: Severity = Severity.WARNING,
         confidence: float = 1.0,
+        sure: bool = True,
     ) -> Finding:
         """A finding of this checker (sentence offsets), ranked by its ``priority``."""
         return Finding(
@@ -140,6 +141,7 @@ class Checker(Component):
             confidence=confidence,
             message=message,
             priority=self.priority,
+            sure=sure,
         )
 
 

@@ -82,6 +82,7 @@ class SuspectChars(Checker):
                     + (f"（可能为“{'”“'.join(x.suggestions)}”）" if x.suggestions else ""),
                     severity=Severity.WARNING,
                     confidence=0.5,
+                    sure=False,  # suggestions to choose from, not a correction
                 )
                 for x in suspects
             ]

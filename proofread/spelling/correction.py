@@ -30,6 +30,10 @@ class Correction:
     def suggestions(self) -> tuple[str, ...]:
         return (self.suggestion,)
 
+    @property
+    def sure(self) -> bool:
+        return True
+
 
 #: ``editable[i][j]`` False: character ``j`` of text ``i`` must stay as it is.
 Editable = Sequence[Sequence[bool]]
