@@ -103,10 +103,17 @@ def test_a_typo_next_to_a_surname_character_is_still_found(pr):
     assert [(f.original, f.suggestions[0]) for f in pr.check(text)] == [("伟", "围")]
 
 
-def test_the_notices_own_should_be_is_no_error(pr):
-    # 应为 (should be) is ordinary official usage; 因为 is not meant. The model still proposes 因为
-    # (confidence about 0.93), but below the calibrated error level, so the clean draft passes.
-    assert all(f.severity < Severity.ERROR for f in pr.check("备案类型错误，应为订阅号。"))
+def test_the_notices_own_should_be_is_left_alone(pr):
+    # 应为 (should be) is ordinary official usage; 因为 fits too, but 应/因 are linked only by a fuzzy
+    # sound: a word-for-word swap of that kind is no typo the model can judge.
+    assert pr.check("备案类型错误，应为订阅号。") == []
+    assert pr.check("经核查，该账号备案类型错误，应为订阅号，请及时更正。") == []
+
+
+def test_a_same_sound_typo_beside_it_is_still_found(pr):
+    # 时 / 实: the same sound (shi), so the fuzzy-sound exclusion does not apply.
+    (f,) = pr.check("要认真落时整改责任。")
+    assert (f.original, f.suggestions, f.rule) == ("时", ("实",), "model.ngram")
 
 
 def test_a_form_used_twice_in_a_document_is_deliberate(pr):
