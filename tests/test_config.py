@@ -152,3 +152,14 @@ def test_components_command_runs_as_a_program():
         [sys.executable, "-m", "proofread.cli", "components"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("protected_terms (default): ")
+
+
+def test_processes_that_share_the_cores_give_every_learned_model_one_thread():
+    from proofread.checkers import with_threads
+
+    config = with_threads({"spelling_model": {"threads": 3}}, 1)
+    assert config["spelling_model"]["threads"] == 3  # the user's own setting stays
+    assert config["suspect_chars"]["threads"] == 1
+    pr = Proofreader(config=with_threads({}, 1))
+    threads = {c.name: c.threads for c in pr.checkers if c.name in ("spelling_model", "suspect_chars")}
+    assert threads == {"spelling_model": 1, "suspect_chars": 1}

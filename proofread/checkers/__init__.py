@@ -5,7 +5,17 @@ import importlib
 import pkgutil
 from importlib.metadata import entry_points
 
-from .base import REGISTRY, Checker, Component, Guard, Priority, Sentence, default_components, register
+from .base import (
+    REGISTRY,
+    Checker,
+    Component,
+    Guard,
+    Priority,
+    Sentence,
+    default_components,
+    register,
+    with_threads,
+)
 
 ENTRY_POINT_GROUP = "proofread.checkers"
 
@@ -30,4 +40,5 @@ __all__ = [
     "Sentence",
     "default_components",
     "register",
+    "with_threads",
 ]

@@ -167,3 +167,14 @@ def default_components(config: Mapping[str, Any] | None = None) -> list[str]:
     ones, and those that are not default but have a section in ``config``."""
     config = config or {}
     return [c.name for c in by_priority(REGISTRY.values()) if c.default or c.name in config]
+
+
+def with_threads(config: Mapping[str, Mapping[str, Any]], threads: int) -> dict[str, dict[str, Any]]:
+    """``config`` with ``threads`` for every component that has such a setting and was not given
+    one: processes that already share out the cores (scan workers, server workers) set 1."""
+    out = {name: dict(section) for name, section in config.items()}
+    for component in REGISTRY.values():
+        fields = getattr(component.Config, "__dataclass_fields__", {})
+        if "threads" in fields and (component.default or component.name in out):
+            out.setdefault(component.name, {}).setdefault("threads", threads)
+    return out

@@ -28,6 +28,7 @@ class SuspectCharsConfig:
     any_gain: float = option(_DEFAULTS.any_gain, help="LM gain any word-completing replacement needs ...")
     any_margin: float = option(_DEFAULTS.any_margin, help="... and its lead over the next one")
     rare_gain: float = option(_DEFAULTS.rare_gain, help="LM gain any replacement of a rare character needs")
+    threads: int = option(DEFAULT_THREADS, help="threads a batch is read on (several scan workers use 1 each)")
 
 
 @register
@@ -40,9 +41,10 @@ class SuspectChars(Checker):
     learned = True
     Config = SuspectCharsConfig
 
-    def __init__(self, model: str, rules: SuspectRules) -> None:
+    def __init__(self, model: str, rules: SuspectRules, threads: int = DEFAULT_THREADS) -> None:
         self._model_name = model
         self.rules = rules
+        self.threads = threads
         self._finder: SuspectFinder | None = None
         # Windows of each sentence, cached and spread over threads as the spelling model's are:
         # memory stays flat on a 10 MB line and repeated boilerplate is read once.
@@ -57,7 +59,7 @@ class SuspectChars(Checker):
             any_margin=config.any_margin,
             rare_gain=config.rare_gain,
         )
-        return cls(config.model, rules)
+        return cls(config.model, rules, config.threads)
 
     def check_batch(self, sentences: Sequence[Sentence]) -> list[list[Finding]]:
         if not sentences:
@@ -65,7 +67,7 @@ class SuspectChars(Checker):
         with self._lock:  # loads on first use, as the spelling model does
             if self._finder is None or self._runner is None:
                 self._finder = SuspectFinder(load_model(self._model_name), self.rules)
-                self._runner = WindowedCorrector(self._finder.find, threads=DEFAULT_THREADS, name=self.name)
+                self._runner = WindowedCorrector(self._finder.find, threads=self.threads, name=self.name)
         masks = [s.learned_scope() for s in sentences]
         found = self._runner.correct([s.text for s in sentences], masks)
         source = self._finder.model.name

@@ -11,6 +11,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from ..checkers import with_threads
 from ..config import ConfigError
 from ..dictionaries import DictionaryError
 from .common import EXIT_OK, UsageError
@@ -73,9 +74,8 @@ def run(args: argparse.Namespace) -> int:
     from ..serve.settings import ENV, ServeSettings
 
     config = pipeline_config(args)
-    if args.workers > 1:  # the spelling model's threads, shared out between the workers
-        threads = max(1, (os.cpu_count() or 1) // args.workers)
-        config = {**config, "spelling_model": {"threads": threads, **config.get("spelling_model", {})}}
+    if args.workers > 1:  # the learned models' threads, shared out between the workers
+        config = with_threads(config, max(1, (os.cpu_count() or 1) // args.workers))
     settings = ServeSettings(
         host=args.host,
         port=args.port,

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from ..checkers import with_threads
 from ..finding import Finding
 from ..output import Locator
 from ..pipeline import Proofreader
@@ -105,9 +106,7 @@ class BatchChecker:
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
     # Worker processes already use every core: one model thread each.
-    config = {name: dict(section) for name, section in options.config.items()}
-    if options.workers > 1:
-        config.setdefault("spelling_model", {}).setdefault("threads", 1)
+    config = with_threads(options.config, 1) if options.workers > 1 else dict(options.config)
     proofreader = proofreader or Proofreader(
         extra_dictionaries=options.dicts, components=options.components, config=config
     )
