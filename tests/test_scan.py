@@ -463,3 +463,49 @@ def test_report_html_renders_in_headless_chromium(archive, tmp_path, proofreader
         [chromium, *flags, "--window-size=1280,900", f"--screenshot={shot}", url], capture_output=True, timeout=60
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_repeated_ctrl_c_stops_every_run_within_2_s_and_the_state_stays_intact(tmp_path, proofreader):
+    # Ctrl-C in a terminal (or `timeout -s INT`) signals the scan and then its whole process group,
+    # workers included, often more than once: every run must end promptly, and resuming must give
+    # exactly the findings of an uninterrupted scan.
+    import random
+
+    root = tmp_path / "many"
+    _make_many(root, 400)
+    reference = tmp_path / "reference"
+    scan([root], reference, proofreader)
+    out = tmp_path / "interrupted"
+    command = [sys.executable, "-m", "proofread.cli", "scan", str(root), "--out", str(out)]
+    command += ["--workers", "2", "--batch-size", "4", "--progress", "always"]
+    rng = random.Random()
+    seed = rng.randrange(10**6)
+    rng.seed(seed)
+    interrupted = 0
+    for _ in range(5):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(rng.uniform(0.5, 4.5))  # start-up, loading, checking: anywhere
+        signalled = time.monotonic()
+        try:
+            os.kill(proc.pid, signal.SIGINT)
+            time.sleep(rng.uniform(0, 0.3))
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass  # it had finished
+        try:
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        took = time.monotonic() - signalled
+        err = proc.stderr.read().decode()
+        assert proc.returncode in (130, 1), (seed, proc.returncode, err)
+        if proc.returncode == 130:
+            interrupted += 1
+            assert took < 2.0, (seed, took)
+            assert "Traceback" not in err and "proofread: interrupted" in err, (seed, err)
+    assert interrupted >= 2, seed
+    resumed = scan([root], out, proofreader)
+    assert resumed.counts == {"done": 400}
+    assert finding_tuples(out) == finding_tuples(reference)

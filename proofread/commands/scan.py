@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..finding import Severity
-from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, iso_date
+from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, interrupt_once, iso_date
 from .pipeline_args import add_pipeline_arguments, pipeline_config
 
 NAME = "scan"
@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         csv_raw=args.csv_raw,
     )
     try:
-        result = run_scan(options)
+        with interrupt_once():
+            result = run_scan(options)
     except (DictionaryError, ComponentError, ConfigError) as e:
         raise UsageError(str(e)) from None
     except (sqlite3.DatabaseError, StoreError) as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -53,12 +54,15 @@ def run_scan(
             checker = build_checker(options, proofreader)
             checker.proofreader.check("预热分词词典。")  # load jieba once, before workers fork
             progress = Progress(len(todo), enabled=options.progress, stream=stream or sys.stderr)
+            checking = check_all(checker, _chunks(todo, options.batch_articles), options.workers, options)
+            # closing: on Ctrl-C the workers are stopped here and now, not whenever the generator is collected
             try:
-                for results in check_all(checker, _chunks(todo, options.batch_articles), options.workers, options):
-                    store.save(results)
-                    done_chars = sum(r.chars for r in results)
-                    chars += done_chars
-                    progress.advance(len(results), done_chars)
+                with contextlib.closing(checking):
+                    for results in checking:
+                        store.save(results)
+                        done_chars = sum(r.chars for r in results)
+                        chars += done_chars
+                        progress.advance(len(results), done_chars)
             finally:
                 progress.close()
             hits = checker.cache.hits

@@ -187,6 +187,7 @@ def check_all(
     suspects: deque[list[tuple[int, Item]]] = deque()  # single articles to retry alone
     batches = iter(batches)
     exhausted = False
+    finished = False
     try:
         while True:
             if suspects:
@@ -202,6 +203,7 @@ def check_all(
                     else:
                         pending[pool.submit(_run_in_worker, more)] = more
             if not pending:
+                finished = True
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
@@ -227,4 +229,22 @@ def check_all(
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = new_pool()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            stop_pool(pool)
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 0.5) -> None:
+    """Stop a pool at once (Ctrl-C, an error, the consumer gone): its workers hold nothing the
+    store needs, and idle ones would otherwise keep the interpreter's exit join waiting forever."""
+    processes = list((pool._processes or {}).values())  # private, but the only handle on the workers
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
