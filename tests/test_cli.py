@@ -188,7 +188,8 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
     path = write(tmp_path, "old.html", page.encode("gbk"))
     code, out, _ = run(capsys, "check", "--format", "jsonl", path)
     doc = json.loads(out)
-    assert doc["text"] == ERROR_TEXT and doc["findings"][0]["start"] == 5
+    # The page's title on its own line, then its article, as a scan reads it.
+    assert doc["text"] == "t\n" + ERROR_TEXT and doc["findings"][0]["start"] == 7
 
 
 @pytest.mark.parametrize(
@@ -424,3 +425,32 @@ def test_a_document_python_docx_cannot_annotate_gets_one_line_and_its_findings(c
     code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "out"), str(path))
     _assert_one_line_error(code, err, f"{path}: could not annotate (ValueError: odd)")
     assert [f["original"] for f in json.loads(out)["findings"]] == ["名族"]
+
+
+def _agency_page(date: str) -> str:
+    return (
+        "<html><head><meta charset='utf-8'><title>工作动态 - 某某市人民政府</title>"
+        f"<meta name='PubDate' content='{date}'></head><body>"
+        "<div class='nav'><a href='/'>首页</a> 国家工商行政管理总局</div>"
+        "<div class='content'><h1>工作动态</h1><p>国家工商行政管理总局召开会议部署下一阶段的工作任务。</p></div>"
+        "<div class='footer'><p>版权所有：某某市城市管里局 网站标识码1234567890</p></div></body></html>"
+    )
+
+
+def test_check_reads_a_page_as_scan_does_its_article_and_its_own_date(capsys, tmp_path):
+    old = write(tmp_path, "old.html", _agency_page("2016-05-03 10:00"))
+    new = write(tmp_path, "new.html", _agency_page("2019-05-03"))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", old, new)
+    old_doc, new_doc = (json.loads(line) for line in out.splitlines())
+    # The title, then the article: no menu, no footer (its 城市管里 is the site's, not the article's).
+    assert old_doc["text"] == "工作动态\n国家工商行政管理总局召开会议部署下一阶段的工作任务。"
+    assert old_doc["findings"] == []  # in 2016 the agency had that name
+    assert [(f["start"], f["end"], f["rule"]) for f in new_doc["findings"]] == [(5, 15, "outdated.gongshang_zongju")]
+    # --date is for documents without a date of their own; the page's own date still wins.
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2024-01-01", old)
+    assert json.loads(out)["findings"] == []
+    undated = write(tmp_path, "undated.html", _agency_page("").replace("<meta name='PubDate' content=''>", ""))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2016-01-01", undated)
+    assert json.loads(out)["findings"] == []
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2024-01-01", undated)
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["outdated.gongshang_zongju"]

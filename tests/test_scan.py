@@ -509,3 +509,55 @@ def test_repeated_ctrl_c_stops_every_run_within_2_s_and_the_state_stays_intact(t
     resumed = scan([root], out, proofreader)
     assert resumed.counts == {"done": 400}
     assert finding_tuples(out) == finding_tuples(reference)
+
+
+ATTACHED = (
+    "<html><head><title>关于做好防汛工作的通知</title><meta name='ColumnName' content='通知公告'>"
+    "<link rel='canonical' href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'></head><body>"
+    "<div class='nav'><a href='/'>首页</a><a href='/zwgk'>政务公开</a></div>"
+    f"<div class='main-box'><h1>关于做好防汛工作的通知</h1><div class='text'>{GOOD}<p>{BAD_1}</p></div></div>"
+    f"<div class='attach'><p>附件：{BAD_2}</p></div>"
+    "<div class='footer'><p>主办单位：某某市人民政府办公室</p><p>网站标识码：1234567890</p></div></body></html>"
+)
+
+
+def test_article_text_outside_the_main_block_is_kept_and_what_is_left_out_is_counted():
+    article = extract_article(ATTACHED)
+    # The attachment line sits in a block of its own, beside the main one: still article text.
+    assert article.text == f"{GOOD}\n{BAD_1}\n附件：{BAD_2}"
+    assert article.dropped == 2  # the footer's two lines (the menu is links, the <h1> is the title)
+    assert extract_article(page("工作动态", "2022-04-01", [GOOD])).dropped == 6
+
+
+def test_page_url_and_column_come_from_the_page_else_from_its_address(tmp_path, proofreader):
+    root = tmp_path / "site"
+    (root / "xxgk" / "2022").mkdir(parents=True)
+    (root / "attached.html").write_text(ATTACHED, encoding="utf-8")
+    crumb = page("工作动态", "2022-04-01", [BAD_1]).replace(  # TRS-style meta tag, breadcrumb
+        "<head>", "<head><meta name='Url' content='https://www.example.gov.cn/xwdt/202204/t1.html'>"
+    )
+    (root / "crumb.html").write_text(crumb, encoding="utf-8")
+    og = page("旧闻", "2019-01-02", [GOOD]).replace(NAV, "")  # no breadcrumb: the 栏目 from the address
+    og = og.replace("<head>", "<head><meta property='og:url' content='http://x.cn/zwgk/gzdt/201901/t1.html'>")
+    (root / "og.html").write_text(og, encoding="utf-8")
+    (root / "xxgk" / "2022" / "memo.txt").write_text(BAD_2, encoding="utf-8")
+    out = tmp_path / "out"
+    scan([root], out, proofreader)
+    db = sqlite3.connect(out / "scan.sqlite")
+    rows = db.execute("SELECT path, url, column_name FROM articles ORDER BY path").fetchall()
+    assert rows == [
+        ("attached.html", "http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html", "通知公告"),
+        ("crumb.html", "https://www.example.gov.cn/xwdt/202204/t1.html", "政务公开"),  # 首页 > 政务公开
+        ("og.html", "http://x.cn/zwgk/gzdt/201901/t1.html", "gzdt"),
+        ("xxgk/2022/memo.txt", "", "xxgk"),  # the folder, not the year
+    ]
+    # The finding in the attachment line, at its exact place in the checked text.
+    title = "关于做好防汛工作的通知\n"
+    at = len(title + GOOD + "\n" + BAD_1 + "\n附件：") + 11
+    found = [r for r in finding_tuples(out) if r[1] == "attached.html"]
+    assert [(r[3], r[4], r[5]) for r in found] == [
+        (len(title + GOOD + "\n") + 6, len(title + GOOD + "\n") + 10, "城市管里"),
+        (at, at + 2, "布署"),
+    ]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<a href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'>关于做好防汛工作的通知</a>" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from ..config import ConfigError
 from ..dictionaries import DictionaryError
 from ..finding import Severity
 from ..output import WRITERS, CheckedDocument, formats
-from ..readers import read_document
+from ..readers import read_document, read_page
 from ..readers.word_docx import DOCX_SUFFIXES
 from ..text.extract import InputError, decode
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, severity
@@ -27,7 +28,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="file to check, or - for standard input")
     check.add_argument("--format", choices=formats(), default="text", help="output format (default: text)")
     check.add_argument("--lines", action="store_true", help="every input line is its own document")
-    check.add_argument("--date", type=iso_date, help="document date YYYY-MM-DD for date-aware rules (default: today)")
+    check.add_argument(
+        "--date",
+        type=iso_date,
+        help="date YYYY-MM-DD for date-aware rules, for documents without their own "
+        "(a web page's publication date comes first; default: today)",
+    )
     check.add_argument(
         "--min-severity",
         type=severity,
@@ -89,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"proofread: {e}", file=sys.stderr)
             input_error = True
             continue
-        texts = [(text, args.date) for _, text in docs]
-        for (doc_id, text), findings in zip(docs, proofreader.pipe(texts, batch_size=args.batch_size)):
+        texts = [(text, date or args.date) for _, text, date in docs]
+        for (doc_id, text, _), findings in zip(docs, proofreader.pipe(texts, batch_size=args.batch_size)):
             shown = [f for f in findings if f.severity >= args.min_severity]
             writer.write(CheckedDocument(doc_id, text, shown))
             failed = failed or any(fail_on is not None and f.severity >= fail_on for f in shown)
@@ -127,18 +133,25 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
     return True
 
 
-def _documents(path: str, lines: bool) -> Iterator[tuple[str | int, str]]:
-    """``(id, text)`` for each document in ``path``: the file itself, or each of its lines."""
+def _documents(path: str, lines: bool) -> Iterator[tuple[str | int, str, dt.date | None]]:
+    """``(id, text, date)`` for each document in ``path``: the file itself, or each of its lines.
+
+    A web page is read as a scan reads it: its article (no menus or footers) under its title,
+    with the page's own publication date."""
+    date = None
     if path == "-":
         name, text = "<stdin>", decode(sys.stdin.buffer.read(), "<stdin>")
-    else:
+    elif lines:
         name, text = path, read_document(path)
+    else:
+        page = read_page(path)
+        name, text, date = path, page.document, page.date
     if lines:
         rows = text.split("\n")
         if rows and rows[-1] == "":
             rows.pop()  # a final newline ends the last line; it does not start another
-        yield from ((n, row[:-1] if row.endswith("\r") else row) for n, row in enumerate(rows, 1))
+        yield from ((n, row[:-1] if row.endswith("\r") else row, None) for n, row in enumerate(rows, 1))
         return
     if not text.strip():
         raise InputError(name, "empty document, nothing to check")
-    yield name, text
+    yield name, text, date

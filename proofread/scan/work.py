@@ -98,6 +98,8 @@ class BatchChecker:
                 chars=len(doc.text),
                 digest=doc.digest,
                 findings=tuple(finding_rows(doc.text, findings)),
+                column=doc.column,
+                dropped=doc.dropped,
             )
         return [out[article_id] for article_id, _ in batch]
 
