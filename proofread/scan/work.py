@@ -15,7 +15,7 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -164,7 +164,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def check_all(
     checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], workers: int, options: ScanOptions
-) -> Iterator[list[Checked]]:
+) -> Generator[list[Checked], None, None]:
     """Results of every batch, as they complete (any order).
 
     A worker that dies (killed for memory, a crash in native code) takes the batches in
