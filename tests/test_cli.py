@@ -454,3 +454,25 @@ def test_check_reads_a_page_as_scan_does_its_article_and_its_own_date(capsys, tm
     assert json.loads(out)["findings"] == []
     code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2024-01-01", undated)
     assert [f["rule"] for f in json.loads(out)["findings"]] == ["outdated.gongshang_zongju"]
+
+
+def test_word_headers_and_footers_are_checked_once(capsys, tmp_path):
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "××市城市管里局文件"
+    document.sections[0].footer.paragraphs[0].text = "会议对下半年工作进行了布署。"
+    document.add_paragraph(CLEAN_TEXT)
+    document.add_section()  # its header and footer are linked to the first section's: read once
+    document.add_paragraph("第二节。")
+    path = tmp_path / "memo.docx"
+    document.save(path)
+    code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "a"), str(path))
+    doc = json.loads(out)
+    body = f"{CLEAN_TEXT}\n\n第二节。"  # add_section ends the first section with an empty paragraph
+    assert doc["text"] == f"{body}\n××市城市管里局文件\n会议对下半年工作进行了布署。"
+    at = len(body) + 1
+    assert [(f["start"], f["end"], f["original"]) for f in doc["findings"]] == [
+        (at + 3, at + 7, "城市管里"),
+        (at + 11 + 11, at + 11 + 13, "布署"),
+    ]
+    # Word anchors no comment in a header or footer: said, and left to the report.
+    assert "0 comments; 2 could not be anchored" in err
