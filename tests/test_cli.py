@@ -212,7 +212,7 @@ def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
 
 def test_missing_file_and_directory(capsys, tmp_path):
     code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"))
-    _assert_one_line_error(code, err, "nope.txt: no such file")
+    _assert_one_line_error(code, err, "nope.txt: 文件不存在（no such file）")
     code, _, err = run(capsys, "check", str(tmp_path))
     _assert_one_line_error(code, err, "is a directory")
 
@@ -243,7 +243,7 @@ def test_bad_file_among_good_ones_is_reported_and_the_rest_checked(capsys, tmp_p
     bad = write(tmp_path, "bad.bin", b"\x00\x01\x02")
     code, out, err = run(capsys, "check", "--format", "jsonl", bad, good)
     assert code == 2
-    assert "bad.bin: binary file" in err
+    assert "bad.bin: 二进制文件，不是文本（binary file" in err
     assert json.loads(out)["id"] == good
 
 
@@ -372,7 +372,8 @@ def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(caps
     assert code == 1
     out = tmp_path / "out" / "draft.proofread.docx"
     findings = json.loads(jsonl)["findings"]
-    assert err.strip() == f"proofread: wrote {out} ({len(findings)} comments)"
+    n = len(findings)
+    assert err.strip() == f"proofread: 已写出 {out}（批注 {n} 条）（wrote {out} ({n} comments)）"
     annotated = docx.Document(out)
     assert [c.author for c in annotated.comments] == ["proofread"] * len(findings)
     texts = [c.text for c in annotated.comments]
@@ -403,7 +404,9 @@ def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
     code, _, err = run(capsys, "check", "--annotate", str(tmp_path / "out"), path)
     assert (
         code == 1
-        and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
+        and err.strip()
+        == f"proofread: {path}: --annotate 只为 .docx 文件加批注；未加批注"
+        "（--annotate writes comments into .docx files only; not annotated）"
     )
     assert not (tmp_path / "out").exists()
     code, _, err = run(capsys, "check", "--lines", "--annotate", str(tmp_path / "out"), path)
@@ -423,7 +426,7 @@ def test_a_document_python_docx_cannot_annotate_gets_one_line_and_its_findings(c
 
     monkeypatch.setattr(proofread.annotate, "_runs_covering", odd)
     code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "out"), str(path))
-    _assert_one_line_error(code, err, f"{path}: could not annotate (ValueError: odd)")
+    _assert_one_line_error(code, err, f"{path}: 无法写入批注（could not annotate (ValueError: odd)）")
     assert [f["original"] for f in json.loads(out)["findings"]] == ["名族"]
 
 

@@ -345,16 +345,18 @@ def test_cli_scan_exit_codes_and_reports(archive, tmp_path, capsys):
     ]
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
-    assert summary[1:] == [("siteA", 2, 1, 1, 1, 0), ("siteB", 2, 2, 2, 2, 0), ("合计 Total", 4, 3, 3, 3, 0)]
+    assert summary[1:] == [("siteA", 2, 1, 1, 1, 0), ("siteB", 2, 2, 2, 2, 0), ("合计", 4, 3, 3, 3, 0)]
     assert sum(1 for _ in book.worksheets[1].iter_rows()) == 4
     assert main(["scan", str(tmp_path / "nope"), "--out", str(out)]) == 2
-    assert "nope: no such file or folder" in capsys.readouterr().err
+    assert "nope: 文件或文件夹不存在（no such file or folder）" in capsys.readouterr().err
     held = Store(out)  # a scan still running on the same folder
     try:
         assert main(["scan", str(archive), "--out", str(out)]) == 2
     finally:
         held.close()
-    assert f"proofread: {out}: another scan is running on this folder" in capsys.readouterr().err
+    assert f"proofread: {out}: 另一个检查正在使用这个文件夹（another scan is running on this folder）" in (
+        capsys.readouterr().err
+    )
 
 
 def _make_many(root: Path, n: int) -> None:
@@ -504,7 +506,7 @@ def test_repeated_ctrl_c_stops_every_run_within_2_s_and_the_state_stays_intact(t
         if proc.returncode == 130:
             interrupted += 1
             assert took < 2.0, (seed, took)
-            assert "Traceback" not in err and "proofread: interrupted" in err, (seed, err)
+            assert "Traceback" not in err and "proofread: 已中断（interrupted）" in err, (seed, err)
     assert interrupted >= 2, seed
     resumed = scan([root], out, proofreader)
     assert resumed.counts == {"done": 400}
@@ -561,3 +563,43 @@ def test_page_url_and_column_come_from_the_page_else_from_its_address(tmp_path, 
     ]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<a href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'>关于做好防汛工作的通知</a>" in html
+
+
+def test_reports_speak_chinese_and_keep_the_codes_for_tools(archive, tmp_path, proofreader):
+    import openpyxl
+
+    (archive / "siteB" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (archive / "siteB" / "blob.txt").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "out"
+    scan([archive], out, proofreader)
+    book = openpyxl.load_workbook(out / "report.xlsx")  # not read-only: widths and filters are read too
+    assert book.sheetnames == ["汇总", "问题清单", "无法读取"]
+    findings = book["问题清单"]
+    header = [c.value for c in findings[1]]
+    assert header[:11] == [
+        "单位",
+        "栏目",
+        "标题",
+        "日期",
+        "原文",
+        "建议",
+        "类别",
+        "级别",
+        "说明",
+        "所在句子",
+        "核实状态",
+    ]
+    assert {"规则", "类别代码", "级别代码"} <= set(header)
+    rows = [dict(zip(header, (c.value for c in row))) for row in findings.iter_rows(min_row=2)]
+    assert {(r["原文"], r["类别"], r["类别代码"], r["级别"], r["级别代码"], r["核实状态"]) for r in rows} == {
+        ("城市管里", "错别字", "typo", "严重", "error", "待核实"),
+        ("布署", "错别字", "typo", "严重", "error", "待核实"),
+    }
+    assert findings.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(rows) + 1}"
+    assert findings.column_dimensions["J"].width == 60  # the sentence
+    failed = book["无法读取"]
+    reasons = {row[1].value: row[2].value for row in failed.iter_rows(min_row=2)}
+    assert reasons == {"siteB/old.doc": "旧版 Word 二进制格式", "siteB/blob.txt": "二进制文件，不是文本"}
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<option value='typo'>错别字</option>" in html and "<option value='error'>严重</option>" in html
+    assert "二进制文件，不是文本（binary file (contains NUL bytes), not text）" in html

@@ -16,7 +16,7 @@ from ..output import WRITERS, CheckedDocument, formats
 from ..readers import read_document, read_page
 from ..readers.word_docx import DOCX_SUFFIXES
 from ..text.extract import InputError, decode
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, severity
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, say, severity
 from .pipeline_args import add_pipeline_arguments, pipeline_config
 
 NAME = "check"
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             docs = list(_documents(path, args.lines))
         except InputError as e:
-            print(f"proofread: {e}", file=sys.stderr)
+            say(str(e))
             input_error = True
             continue
         texts = [(text, date or args.date) for _, text, date in docs]
@@ -114,7 +114,7 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
 
     source = Path(path)
     if path == "-" or source.suffix.lower() not in DOCX_SUFFIXES:
-        print(f"proofread: {path}: --annotate writes comments into .docx files only; not annotated", file=sys.stderr)
+        say(f"{path}: --annotate writes comments into .docx files only; not annotated")
         return True
     out = out_dir / f"{source.stem}.proofread.docx"
     try:
@@ -123,13 +123,17 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
             raise InputError(path, "--annotate would overwrite the input; choose another directory")
         placed = annotate_docx(source.read_bytes(), path, findings, out)
     except InputError as e:
-        print(f"proofread: {e}", file=sys.stderr)
+        say(str(e))
         return False
     except OSError as e:
-        print(f"proofread: {out}: cannot write: {e.strerror or e}", file=sys.stderr)
+        say(f"{out}: cannot write: {e.strerror or e}")
         return False
-    missed = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
-    print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed})", file=sys.stderr)
+    missed = f"，{len(findings) - placed} 处无法定位，见报告" if placed < len(findings) else ""
+    missed_en = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
+    say(
+        f"已写出 {out}（批注 {placed} 条{missed}）"
+        f"（wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed_en})）"
+    )
     return True
 
 

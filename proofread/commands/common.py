@@ -6,14 +6,21 @@ import argparse
 import contextlib
 import datetime as dt
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
 from ..finding import Severity
+from ..messages import chinese
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C
 FAIL_ON = ("error", "warning", "info", "never")
+
+
+def say(message: str) -> None:
+    """One line for the user on standard error, in Chinese (the English kept in brackets)."""
+    print(f"proofread: {chinese(message)}", file=sys.stderr)
 
 
 class UsageError(Exception):

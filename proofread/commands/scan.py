@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..finding import Severity
-from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, interrupt_once, iso_date
+from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, interrupt_once, iso_date, say
 from .pipeline_args import add_pipeline_arguments, pipeline_config
 
 NAME = "scan"
@@ -125,14 +125,18 @@ def run(args: argparse.Namespace) -> int:
     except (sqlite3.DatabaseError, StoreError) as e:
         raise UsageError(f"{out}: {e}") from None
     counts = result.counts
-    rate = f", {result.checked / result.seconds:,.1f} articles/s" if result.checked and result.seconds > 0 else ""
-    print(
-        f"proofread: {result.items} items: {counts.get('done', 0)} articles checked, "
-        f"{counts.get('failed', 0)} unreadable; this run checked {result.checked}{rate}"
-        f"{f', removed {result.removed}' if result.removed else ''}",
-        file=sys.stderr,
+    rate = result.checked / result.seconds if result.checked and result.seconds > 0 else 0.0
+    english = (
+        f"{result.items} items: {counts.get('done', 0)} articles checked, {counts.get('failed', 0)} unreadable; "
+        f"this run checked {result.checked}{f', {rate:,.1f} articles/s' if rate else ''}"
+        f"{f', removed {result.removed}' if result.removed else ''}"
     )
-    print(f"proofread: reports in {out}: {', '.join(p.name for p in result.reports)}", file=sys.stderr)
+    say(
+        f"共 {result.items} 项：已检查文章 {counts.get('done', 0)} 篇，无法读取 {counts.get('failed', 0)} 个；"
+        f"本次检查 {result.checked} 篇{f'（每秒 {rate:,.1f} 篇）' if rate else ''}"
+        f"{f'，移除 {result.removed} 篇' if result.removed else ''}（{english}）"
+    )
+    say(f"报告在 {out}：{'、'.join(p.name for p in result.reports)}")
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if _worst(out) >= Severity.parse(args.fail_on) else EXIT_OK

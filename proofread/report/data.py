@@ -40,6 +40,8 @@ class FindingRow:
     message: str
     sentence: str
     offset: int
+    column: str  # the article's 栏目
+    verdict: str  # "" (open), "confirmed" or "false_alarm": a supervisor's, kept across rescans
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class FailedRow:
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Where a verdict finds its finding again: the article's URL, else its path in its source.
+LOCATION_SQL = "CASE WHEN a.url != '' THEN a.url ELSE a.path END"
+
+
+def location(url: str, path: str) -> str:
+    """The article part of a verdict's key (as :data:`LOCATION_SQL`)."""
+    return url or path
 
 
 def unit_rows(db: sqlite3.Connection) -> list[UnitRow]:
@@ -72,17 +81,20 @@ def unit_rows(db: sqlite3.Connection) -> list[UnitRow]:
 
 def total_row(rows: list[UnitRow]) -> UnitRow:
     return UnitRow(
-        "合计 Total",
+        "合计",
         *(sum(getattr(r, f) for r in rows) for f in ("checked", "with_findings", "with_errors", "findings", "failed")),
     )
 
 
 def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:
     """Every finding, by unit, then severity (errors first), then article and position."""
-    rows = db.execute("""
+    rows = db.execute(f"""
         SELECT a.unit, a.source, a.path, a.title, a.url, a.date, f.start, f."end", f.original, f.suggestions,
-               f.category, f.severity, f.rule, f.source, f.confidence, f.message, f.sentence, f.offset
+               f.category, f.severity, f.rule, f.source, f.confidence, f.message, f.sentence, f.offset,
+               a.column_name, COALESCE(v.verdict, '')
         FROM findings f JOIN articles a ON a.id = f.article
+        LEFT JOIN verdicts v ON v.unit = a.unit AND v.location = {LOCATION_SQL} AND v.sentence = f.sentence
+                             AND v.rule = f.rule
         WHERE a.status = 'done'
     """).fetchall()
     found = [FindingRow(*row) for row in rows]

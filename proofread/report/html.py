@@ -13,11 +13,12 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from ..finding import Finding, Severity
+from ..finding import CATEGORY_LABELS, Finding, Severity, category_label
+from ..messages import chinese
 from .data import FailedRow, FindingRow, UnitRow, total_row
-from .tables import SUMMARY_HEADER
+from .tables import SUMMARY_COLUMNS
 
-SEVERITY_LABELS = {str(s): f"{s.zh} {s}" for s in sorted(Severity, reverse=True)}  # errors first
+SEVERITY_LABELS = {str(s): s.zh for s in sorted(Severity, reverse=True)}  # errors first; the code is the value
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#222;font-size:14px}
@@ -81,7 +82,7 @@ def render_html(
     findings: list[FindingRow],
     failed: list[FailedRow],
     *,
-    title: str = "网站文章检查报告 Archive scan report",
+    title: str = "网站文章检查报告",
     generated: dt.datetime | None = None,
 ) -> str:
     generated = generated or dt.datetime.now().replace(microsecond=0)
@@ -91,14 +92,14 @@ def render_html(
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f"<div class='meta'>生成时间 Generated {generated.isoformat(' ')} · 检查文章 {total.checked} 篇 · "
+        f"<div class='meta'>生成时间 {generated.isoformat(' ')} · 检查文章 {total.checked} 篇 · "
         f"问题 {total.findings} 处 · 无法读取 {total.failed} 个文件</div>",
-        "<h2>汇总 Summary by unit</h2>",
+        "<h2>各单位汇总</h2>",
         _summary(units, total),
-        "<h2>问题清单 Findings</h2>",
+        "<h2>问题清单</h2>",
         _filters(units, findings),
         _findings(findings),
-        "<h2>无法读取的文件 Unreadable files</h2>",
+        "<h2>无法读取的文件</h2>",
         _failed(failed),
         f"<script>{_JS}</script></body></html>",
     ]
@@ -166,7 +167,7 @@ def write_html(path: Path, units: list[UnitRow], findings: list[FindingRow], fai
 
 
 def _summary(units: list[UnitRow], total: UnitRow) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in SUMMARY_HEADER)
+    head = "".join(f"<th>{escape(c.header)}</th>" for c in SUMMARY_COLUMNS)
     body = []
     for row, css in [(u, "") for u in units] + [(total, " class='total'")]:
         cells = "".join(
@@ -184,23 +185,22 @@ def _options(label: str, values: list[str], labels: dict[str, str] | None = None
 
 def _filters(units: list[UnitRow], findings: list[FindingRow]) -> str:
     severities = [s for s in SEVERITY_LABELS if any(f.severity == s for f in findings)]
-    categories = sorted({f.category for f in findings})
+    found = {f.category for f in findings}
+    categories = [c for c in CATEGORY_LABELS if c in found] + sorted(found - set(CATEGORY_LABELS))
     return (
         "<div class='filters'>"
-        f"<select id='f-unit' aria-label='unit'>{_options('全部单位 All units', [u.unit for u in units])}</select>"
-        "<select id='f-severity' aria-label='severity'>"
-        f"{_options('全部级别 All severities', severities, SEVERITY_LABELS)}</select>"
-        f"<select id='f-category' aria-label='category'>{_options('全部类别 All categories', categories)}</select>"
-        "<input id='f-q' type='search' placeholder='搜索 Search…' aria-label='search'>"
+        f"<select id='f-unit' aria-label='单位'>{_options('全部单位', [u.unit for u in units])}</select>"
+        "<select id='f-severity' aria-label='级别'>"
+        f"{_options('全部级别', severities, SEVERITY_LABELS)}</select>"
+        "<select id='f-category' aria-label='类别'>"
+        f"{_options('全部类别', categories, {c: category_label(c) for c in categories})}</select>"
+        "<input id='f-q' type='search' placeholder='搜索…' aria-label='搜索'>"
         "<span id='count'></span></div>"
     )
 
 
 def _findings(findings: list[FindingRow]) -> str:
-    head = (
-        "<tr><th>单位 Unit</th><th>文章 Article</th><th>级别 Severity</th><th>类别 Category</th>"
-        "<th>原文 Sentence</th><th>建议 Suggestion</th><th>规则 Rule</th></tr>"
-    )
+    head = "<tr><th>单位</th><th>文章</th><th>级别</th><th>类别</th><th>原文</th><th>建议</th><th>规则</th></tr>"
     rows = []
     for f in findings:
         a, b = f.offset, f.offset + len(f.original)
@@ -212,17 +212,19 @@ def _findings(findings: list[FindingRow]) -> str:
         link = f"<a href='{escape(f.url)}'>{name}</a>" if f.url.startswith(("http://", "https://")) else name
         where = escape(f.url or _location(f))
         date = f" · {escape(f.date)}" if f.date else ""
+        column = f" · 栏目：{escape(f.column)}" if f.column else ""
         fix = " / ".join(escape(s) for s in f.suggestions.split("|") if s) or "—"
         rows.append(
             f"<tr data-unit='{escape(f.unit)}' data-severity='{escape(f.severity)}' "
             f"data-category='{escape(f.category)}'>"
-            f"<td>{escape(f.unit)}</td><td class='article'>{link}<small>{where}{date}</small></td>"
+            f"<td>{escape(f.unit)}</td><td class='article'>{link}<small>{where}{date}{column}</small></td>"
             f"<td class='sev {escape(f.severity)}'>{escape(SEVERITY_LABELS.get(f.severity, f.severity))}</td>"
-            f"<td>{escape(f.category)}</td><td class='sentence'>{sentence}</td><td class='fix'>{fix}</td>"
+            f"<td>{escape(category_label(f.category))}</td><td class='sentence'>{sentence}</td>"
+            f"<td class='fix'>{fix}</td>"
             f"<td><span class='rule'>{escape(f.rule)}</span><br>{escape(f.message)}</td></tr>"
         )
     body = "".join(rows) or ""
-    empty = "" if rows else "<p>没有发现问题。No findings.</p>"
+    empty = "" if rows else "<p>没有发现问题。</p>"
     return f"<table id='findings'><thead>{head}</thead><tbody>{body}</tbody></table>{empty}"
 
 
@@ -234,11 +236,12 @@ def _location(row: FindingRow | FailedRow) -> str:
 
 def _failed(failed: list[FailedRow]) -> str:
     if not failed:
-        return "<p>没有。None.</p>"
+        return "<p>没有。</p>"
     rows = "".join(
-        f"<tr><td>{escape(r.unit)}</td><td>{escape(_location(r))}</td><td>{escape(r.reason)}</td></tr>" for r in failed
+        f"<tr><td>{escape(r.unit)}</td><td>{escape(_location(r))}</td><td>{escape(chinese(r.reason))}</td></tr>"
+        for r in failed
     )
     return (
-        "<table id='failed'><thead><tr><th>单位 Unit</th><th>文件 File</th><th>原因 Reason</th></tr></thead>"
+        "<table id='failed'><thead><tr><th>单位</th><th>文件</th><th>原因</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
