@@ -39,6 +39,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add_pipeline_arguments(scan)
     scan.add_argument("--date", type=iso_date, help="date for articles without one, YYYY-MM-DD (default: today)")
     scan.add_argument(
+        "--since", type=iso_date, metavar="YYYY-MM-DD", help="inspection period: check articles published from this day"
+    )
+    scan.add_argument(
+        "--until",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="inspection period: check articles published up to this day; 栏目 updates are measured to it "
+        "(default: today). Articles without a date are always checked",
+    )
+    scan.add_argument(
         "--max-size",
         type=float,
         default=20,
@@ -85,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--batch-size must be at least 1")
     if args.max_size <= 0:
         raise UsageError("--max-size must be positive")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError("--since is after --until")
     sources = [Path(s) for s in args.sources]
     missing = next((s for s in sources if not s.exists()), None)
     if missing is not None:
@@ -116,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         batch_articles=args.batch_size,
         progress=progress,
         csv_raw=args.csv_raw,
+        since=args.since,
+        until=args.until,
     )
     try:
         with interrupt_once():
@@ -125,16 +139,19 @@ def run(args: argparse.Namespace) -> int:
     except (sqlite3.DatabaseError, StoreError) as e:
         raise UsageError(f"{out}: {e}") from None
     counts = result.counts
+    outside = counts.get("outside", 0)
     rate = result.checked / result.seconds if result.checked and result.seconds > 0 else 0.0
     english = (
         f"{result.items} items: {counts.get('done', 0)} articles checked, {counts.get('failed', 0)} unreadable; "
         f"this run checked {result.checked}{f', {rate:,.1f} articles/s' if rate else ''}"
         f"{f', removed {result.removed}' if result.removed else ''}"
+        f"{f', {outside} outside the period' if outside else ''}"
     )
     say(
         f"共 {result.items} 项：已检查文章 {counts.get('done', 0)} 篇，无法读取 {counts.get('failed', 0)} 个；"
         f"本次检查 {result.checked} 篇{f'（每秒 {rate:,.1f} 篇）' if rate else ''}"
-        f"{f'，移除 {result.removed} 篇' if result.removed else ''}（{english}）"
+        f"{f'，移除 {result.removed} 篇' if result.removed else ''}"
+        f"{f'，{outside} 篇不在检查期内' if outside else ''}（{english}）"
     )
     say(f"报告在 {out}：{'、'.join(p.name for p in result.reports)}")
     if args.fail_on == "never":

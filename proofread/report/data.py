@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+
+from .updates import BLANK, STALE, ColumnRow, days_since, status
 
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One line of the summary table, as in the notice's attachment tables."""
+    """One line of the summary table, as in the notice's attachment tables. Findings marked
+    误报 (false alarm) are counted apart and nowhere else."""
 
     unit: str
     checked: int  # articles read and checked
     with_findings: int
     with_errors: int  # articles with at least one finding of severity ``error``
-    findings: int
+    findings: int  # open and confirmed
     failed: int  # files that could not be read
+    open: int = 0
+    confirmed: int = 0
+    false_alarms: int = 0
+    latest: str = ""  # the unit's latest publication date: what its home page shows
+    days: int | None = None
+    home: str = ""  # the home page's update status (updates.OK, STALE, ...)
+    stale_columns: int = 0
+    blank_columns: int = 0
+    dropped: int = 0  # blocks of visible page text not checked (menus, footers), all pages
 
 
 @dataclass(frozen=True)
@@ -62,28 +75,69 @@ def location(url: str, path: str) -> str:
     return url or path
 
 
-def unit_rows(db: sqlite3.Connection) -> list[UnitRow]:
-    """Per unit, by name; pending articles (an interrupted run) are not counted as checked."""
-    rows = db.execute("""
-        SELECT a.unit,
-               SUM(a.status = 'done'),
-               SUM(a.status = 'done' AND f.n > 0),
-               SUM(a.status = 'done' AND f.errors > 0),
-               SUM(COALESCE(f.n, 0)),
-               SUM(a.status = 'failed')
-        FROM articles a
-        LEFT JOIN (SELECT article, COUNT(*) AS n, SUM(severity = 'error') AS errors
-                   FROM findings GROUP BY article) f ON f.article = a.id
-        GROUP BY a.unit ORDER BY a.unit
-    """).fetchall()
-    return [UnitRow(u, c or 0, w or 0, e or 0, n or 0, x or 0) for u, c, w, e, n, x in rows]
+def unit_rows(
+    db: sqlite3.Connection,
+    findings: list[FindingRow],
+    columns: list[ColumnRow],
+    *,
+    as_of: dt.date,
+    home_interval: int | None,
+) -> list[UnitRow]:
+    """Per unit, by name; pending articles (an interrupted run) are not counted as checked.
+    ``findings``: every finding, false alarms included (they are counted apart)."""
+    articles = db.execute(
+        """
+        SELECT unit, SUM(status = 'done'), SUM(status = 'failed'), SUM(dropped),
+               MAX(CASE WHEN status IN ('done', 'outside') AND date <= ? THEN date END)
+        FROM articles GROUP BY unit ORDER BY unit
+        """,
+        (as_of.isoformat(),),
+    ).fetchall()
+    rows = []
+    for unit, checked, failed, dropped, latest in articles:
+        mine = [f for f in findings if f.unit == unit]
+        shown = [f for f in mine if f.verdict != "false_alarm"]
+        days = days_since(latest, as_of)
+        stale = sum(c.unit == unit and c.status == STALE for c in columns)
+        blank = sum(c.unit == unit and c.status == BLANK for c in columns)
+        rows.append(
+            UnitRow(
+                unit,
+                checked or 0,
+                len({(f.source, f.path) for f in shown}),
+                len({(f.source, f.path) for f in shown if f.severity == "error"}),
+                len(shown),
+                failed or 0,
+                sum(f.verdict == "" for f in mine),
+                sum(f.verdict == "confirmed" for f in mine),
+                len(mine) - len(shown),
+                latest or "",
+                days,
+                status(1 if latest else 0, days, home_interval),
+                stale,
+                blank,
+                dropped or 0,
+            )
+        )
+    return rows
 
 
 def total_row(rows: list[UnitRow]) -> UnitRow:
-    return UnitRow(
-        "合计",
-        *(sum(getattr(r, f) for r in rows) for f in ("checked", "with_findings", "with_errors", "findings", "failed")),
+    counted = (
+        "checked",
+        "with_findings",
+        "with_errors",
+        "findings",
+        "failed",
+        "open",
+        "confirmed",
+        "false_alarms",
+        "stale_columns",
+        "blank_columns",
+        "dropped",
     )
+    sums = {name: sum(getattr(r, name) for r in rows) for name in counted}
+    return UnitRow("合计", latest=max((r.latest for r in rows), default=""), **sums)
 
 
 def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:

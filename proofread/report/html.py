@@ -10,13 +10,16 @@ with the findings marked in place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from ..finding import CATEGORY_LABELS, Finding, Severity, category_label
 from ..messages import chinese
 from .data import FailedRow, FindingRow, UnitRow, total_row
-from .tables import SUMMARY_COLUMNS
+from .tables import COLUMN_COLUMNS, SUMMARY_COLUMNS, Column
+from .updates import BLANK, STALE, ColumnRow
 
 SEVERITY_LABELS = {str(s): s.zh for s in sorted(Severity, reverse=True)}  # errors first; the code is the value
 
@@ -27,7 +30,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccd;padding:5px 8px;vertical-align:top;text-align:left}
 th{background:#eef1f6;position:sticky;top:0}
-table.summary td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{text-align:right;font-variant-numeric:tabular-nums}td.flag{color:#b00;font-weight:bold}
 table.summary tr.total td{font-weight:bold;background:#f6f6f6}
 mark{background:#ffd5d5;color:#b00;font-weight:bold;padding:0 1px;border-radius:2px}
 mark.warning{background:#ffecc2;color:#8a5a00}mark.info{background:#d9efff;color:#00508a}
@@ -81,11 +84,14 @@ def render_html(
     units: list[UnitRow],
     findings: list[FindingRow],
     failed: list[FailedRow],
+    columns: Sequence[ColumnRow] = (),
+    as_of: dt.date | None = None,
     *,
     title: str = "网站文章检查报告",
     generated: dt.datetime | None = None,
 ) -> str:
     generated = generated or dt.datetime.now().replace(microsecond=0)
+    as_of = as_of or generated.date()
     total = total_row(units)
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
@@ -95,7 +101,9 @@ def render_html(
         f"<div class='meta'>生成时间 {generated.isoformat(' ')} · 检查文章 {total.checked} 篇 · "
         f"问题 {total.findings} 处 · 无法读取 {total.failed} 个文件</div>",
         "<h2>各单位汇总</h2>",
-        _summary(units, total),
+        _table(SUMMARY_COLUMNS, [*units, total] if units else [], "summary", total),
+        f"<h2>栏目更新情况（截至 {as_of.isoformat()}）</h2>",
+        _table(COLUMN_COLUMNS, columns, "columns") if columns else "<p>没有。</p>",
         "<h2>问题清单</h2>",
         _filters(units, findings),
         _findings(findings),
@@ -161,21 +169,34 @@ def document_page_tail(documents: int, findings: int) -> str:
     return f"<div class='meta'>共 {documents} 篇 documents · 问题 {findings} 处 findings</div></body></html>\n"
 
 
-def write_html(path: Path, units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> Path:
-    path.write_text(render_html(units, findings, failed), encoding="utf-8")
+def write_html(
+    path: Path,
+    units: list[UnitRow],
+    findings: list[FindingRow],
+    failed: list[FailedRow],
+    columns: Sequence[ColumnRow] = (),
+    as_of: dt.date | None = None,
+) -> Path:
+    path.write_text(render_html(units, findings, failed, columns, as_of), encoding="utf-8")
     return path
 
 
-def _summary(units: list[UnitRow], total: UnitRow) -> str:
-    head = "".join(f"<th>{escape(c.header)}</th>" for c in SUMMARY_COLUMNS)
+_FLAGGED = {STALE, BLANK}
+
+
+def _table(columns: Sequence[Column], rows: Sequence[Any], css: str, total: Any = None) -> str:
+    """A table of ``rows`` with the same columns as its spreadsheet sheet; numbers right-aligned,
+    a 栏目 past its interval or blank flagged."""
+    head = "".join(f"<th>{escape(c.header)}</th>" for c in columns)
     body = []
-    for row, css in [(u, "") for u in units] + [(total, " class='total'")]:
-        cells = "".join(
-            f"<td class='n'>{getattr(row, f)}</td>"
-            for f in ("checked", "with_findings", "with_errors", "findings", "failed")
-        )
-        body.append(f"<tr{css}><td>{escape(row.unit)}</td>{cells}</tr>")
-    return f"<table class='summary'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = c.value(row)
+            kind = "n" if isinstance(value, (int, float)) else "flag" if value in _FLAGGED else ""
+            cells.append(f"<td class='{kind}'>{escape(str(value))}</td>" if kind else f"<td>{escape(str(value))}</td>")
+        body.append(f"<tr class='total'>{''.join(cells)}</tr>" if row is total else f"<tr>{''.join(cells)}</tr>")
+    return f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _options(label: str, values: list[str], labels: dict[str, str] | None = None) -> str:

@@ -14,6 +14,7 @@ from ..finding import Severity, category_label
 from ..messages import chinese_only
 from .cells import csv_row, xlsx_cell
 from .data import FailedRow, FindingRow, UnitRow, total_row
+from .updates import ColumnRow
 
 FINDING_HEADER = SCAN_COLUMNS  # findings.csv: FindingRow's fields, in this order
 VERDICT_LABELS = {"": "待核实", "confirmed": "已核实", "false_alarm": "误报"}
@@ -40,6 +41,10 @@ def _field(name: str) -> Callable[[Any], Any]:
     return lambda row: getattr(row, name)
 
 
+def _blank_if_none(name: str) -> Callable[[Any], Any]:
+    return lambda row: "" if getattr(row, name) is None else getattr(row, name)
+
+
 SUMMARY_COLUMNS = (
     Column("单位", 24, _field("unit")),
     Column("检查文章数", 11, _field("checked")),
@@ -47,6 +52,24 @@ SUMMARY_COLUMNS = (
     Column("有严重错误文章数", 15, _field("with_errors")),
     Column("问题数", 8, _field("findings")),
     Column("无法读取文件数", 13, _field("failed")),
+    Column("待核实", 8, _field("open")),
+    Column("已核实", 8, _field("confirmed")),
+    Column("误报", 6, _field("false_alarms")),
+    Column("最新发布日期", 13, _field("latest")),
+    Column("距今天数", 9, _blank_if_none("days")),
+    Column("首页更新", 11, _field("home")),
+    Column("超期未更新栏目数", 15, _field("stale_columns")),
+    Column("空白栏目数", 10, _field("blank_columns")),
+    Column("未检查的页面文字块", 17, _field("dropped")),
+)
+COLUMN_COLUMNS = (
+    Column("单位", 24, _field("unit")),
+    Column("栏目", 20, _field("column")),
+    Column("文章数", 8, _field("articles")),
+    Column("最新发布日期", 13, _field("latest")),
+    Column("距今天数", 9, _blank_if_none("days")),
+    Column("更新周期（天）", 13, _blank_if_none("interval")),
+    Column("更新情况", 11, _field("status")),
 )
 # People read the first columns; the codes after them are for tools and for reading verdicts back.
 FINDING_COLUMNS = (
@@ -99,18 +122,27 @@ def write_csv(path: Path, findings: list[FindingRow], raw: bool = False) -> Path
     return path
 
 
-def report_sheets(units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> list[Sheet]:
-    """The sheets of report.xlsx: summary per unit, findings, unreadable files."""
+def report_sheets(
+    units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow], columns: Sequence[ColumnRow] = ()
+) -> list[Sheet]:
+    """The sheets of report.xlsx: summary per unit, findings, 栏目 updates, unreadable files."""
     return [
         Sheet("汇总", SUMMARY_COLUMNS, [*units, total_row(units)] if units else []),
         Sheet("问题清单", FINDING_COLUMNS, findings),
+        Sheet("栏目更新", COLUMN_COLUMNS, columns),
         Sheet("无法读取", FAILED_COLUMNS, failed),
     ]
 
 
-def write_xlsx(path: Path, units: list[UnitRow], findings: list[FindingRow], failed: list[FailedRow]) -> Path:
+def write_xlsx(
+    path: Path,
+    units: list[UnitRow],
+    findings: list[FindingRow],
+    failed: list[FailedRow],
+    columns: Sequence[ColumnRow] = (),
+) -> Path:
     """report.xlsx; every text cell is a string cell, never a formula."""
-    return write_sheets(path, report_sheets(units, findings, failed))
+    return write_sheets(path, report_sheets(units, findings, failed, columns))
 
 
 def write_sheets(path: Path, sheets: Sequence[Sheet]) -> Path:

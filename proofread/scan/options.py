@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..report.updates import DEFAULT_INTERVALS
 from .sources import UnitMap
 
 BATCH_ARTICLES = 32
@@ -28,3 +29,7 @@ class ScanOptions:
     batch_articles: int = BATCH_ARTICLES
     progress: bool = False
     csv_raw: bool = False  # findings.csv: exact text, even where a spreadsheet would run it
+    since: dt.date | None = None  # the inspection period: articles published outside it are not checked
+    until: dt.date | None = None
+    intervals: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))  # 栏目 update intervals
+    as_of: dt.date | None = None  # the day 栏目 updates are measured to (default: --until, else today)

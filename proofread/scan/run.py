@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,7 @@ def run_scan(
     store = Store(options.out)
     try:
         run = store.new_run()
+        store.set_period(_iso(options.since), _iso(options.until))
         seen = _Counter(iter_items(options.sources, options.units, max_bytes=options.max_bytes))
         todo = list(store.register(seen, run))
         removed = store.forget_unseen(run)
@@ -66,7 +68,13 @@ def run_scan(
             finally:
                 progress.close()
             hits = checker.cache.hits
-        reports = write_reports(store.db, options.out, csv_raw=options.csv_raw)
+        reports = write_reports(
+            store.db,
+            options.out,
+            csv_raw=options.csv_raw,
+            as_of=options.as_of or options.until,
+            intervals=options.intervals,
+        )
         return ScanResult(
             seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits, reports
         )
@@ -85,6 +93,10 @@ class _Counter:
         for item in self.items:
             self.count += 1
             yield item
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _chunks(todo: list[tuple[int, Item]], size: int) -> Iterator[list[tuple[int, Item]]]:

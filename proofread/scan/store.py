@@ -201,6 +201,27 @@ class Store:
             raise
         return todo
 
+    def set_period(self, since: str, until: str) -> None:
+        """Record the inspection period; when it changed, articles it now leaves out lose their
+        findings and those left out before are read again."""
+        period = f"{since}..{until}"
+        if self.meta("period") in (None, period):
+            self.set_meta("period", period)
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("UPDATE articles SET fingerprint = '' WHERE status = 'outside'")
+            outside = "status = 'done' AND date != '' AND ((? != '' AND date < ?) OR (? != '' AND date > ?))"
+            bounds = (since, since, until, until)
+            db.execute(f"DELETE FROM findings WHERE article IN (SELECT id FROM articles WHERE {outside})", bounds)
+            db.execute(f"UPDATE articles SET status = 'outside' WHERE {outside}", bounds)
+            self.set_meta("period", period)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def forget_unseen(self, run: int) -> int:
         """Drop articles no longer in the sources (and their findings)."""
         cur = self.db.execute("DELETE FROM articles WHERE run != ?", (run,))

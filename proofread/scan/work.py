@@ -57,10 +57,19 @@ class SentenceLRU(OrderedDict):
 class BatchChecker:
     """Reads and checks batches of items with one proofreader (one per process)."""
 
-    def __init__(self, proofreader: Proofreader, *, max_bytes: int, default_date: dt.date | None) -> None:
+    def __init__(
+        self,
+        proofreader: Proofreader,
+        *,
+        max_bytes: int,
+        default_date: dt.date | None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> None:
         self.proofreader = proofreader
         self.max_bytes = max_bytes
         self.default_date = default_date
+        self.since, self.until = since, until
         self.cache = SentenceLRU()
         self.zips: dict[str, zipfile.ZipFile] = {}
 
@@ -73,6 +82,18 @@ class BatchChecker:
                 out[article_id] = Checked(article_id, reason=e.reason)
             except Exception as e:  # a bad file never stops the scan
                 out[article_id] = Checked(article_id, reason=f"cannot read ({type(e).__name__}: {e})")
+        for article_id, doc in [entry for entry in loaded if self._outside(entry[1].date)]:
+            out[article_id] = Checked(  # its date and 栏目 count for the 栏目 updates; its text is not checked
+                article_id,
+                title=doc.title,
+                url=doc.url,
+                date=doc.date.isoformat() if doc.date else "",
+                digest=doc.digest,
+                column=doc.column,
+                dropped=doc.dropped,
+                outside=True,
+            )
+        loaded = [entry for entry in loaded if entry[0] not in out]
         texts = [(doc.text, doc.date) for _, doc in loaded]
         try:
             results = list(
@@ -103,6 +124,12 @@ class BatchChecker:
             )
         return [out[article_id] for article_id, _ in batch]
 
+    def _outside(self, date: dt.date | None) -> bool:
+        """Published outside the period (an article without a date is checked)."""
+        return date is not None and (
+            (self.since is not None and date < self.since) or (self.until is not None and date > self.until)
+        )
+
 
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
@@ -113,7 +140,9 @@ def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) 
     proofreader = proofreader or Proofreader(
         extra_dictionaries=options.dicts, components=options.components, config=config
     )
-    return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+    return BatchChecker(
+        proofreader, max_bytes=options.max_bytes, default_date=options.date, since=options.since, until=options.until
+    )
 
 
 def finding_rows(text: str, findings: list[Finding]) -> Iterator[tuple]:
