@@ -113,3 +113,24 @@ def test_a_new_inspection_period_rechecks_what_it_now_takes_in(archive, tmp_path
     found = {(r["路径"], r["原文"]) for r in sheet(out / "report.xlsx", "问题清单")}
     assert found == {("siteA/xwdt/3.html", "布署"), ("siteB/gzdt/1.html", "城市管里")}
     assert main([*wider, "--since", "2026-04-01", "--until", "2026-03-01"]) == 2
+
+
+def test_per_unit_rectification_workbooks_hold_that_units_findings_and_columns(archive, tmp_path):
+    units = tmp_path / "units.tsv"
+    units.write_text("siteA\t某某市人民政府\nsiteB\t某某区/城管局\n", encoding="utf-8")  # "/" cannot be in a file name
+    out = tmp_path / "out"
+    assert scan(archive, out, "--units", str(units), "--per-unit") == 1
+    files = sorted(p.name for p in (out / "整改").iterdir())
+    assert files == ["某某区_城管局.xlsx", "某某市人民政府.xlsx"]
+    city = out / "整改" / "某某市人民政府.xlsx"
+    assert [(r["单位"], r["原文"], r["建议"], r["类别"], r["核实状态"]) for r in sheet(city, "问题清单")] == [
+        ("某某市人民政府", "布署", "部署", "错别字", "待核实")
+    ]
+    assert [(r["栏目"], r["更新情况"]) for r in sheet(city, "栏目更新")] == [
+        ("政策文件", "空白栏目"),
+        ("通知公告", "超期未更新"),
+    ]
+    district = out / "整改" / "某某区_城管局.xlsx"
+    assert [(r["单位"], r["原文"]) for r in sheet(district, "问题清单")] == [("某某区/城管局", "城市管里")]
+    assert [r["栏目"] for r in sheet(district, "栏目更新")] == ["工作动态", "通知公告"]
+    assert [(r["单位"], r["首页更新"]) for r in sheet(district, "汇总")] == [("某某区/城管局", "超期未更新")]

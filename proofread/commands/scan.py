@@ -73,6 +73,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="findings.csv with the exact text in every cell, even where a spreadsheet would run it as a formula "
         "(by default a cell starting with = + - @ tab or CR gets a leading '; report.xlsx holds text cells anyway)",
     )
+    scan.add_argument(
+        "--per-unit",
+        action="store_true",
+        help="also write one 整改 workbook per unit to send to it (OUT/整改/<unit>.xlsx: its findings, "
+        "its 栏目 past their update interval or blank)",
+    )
     scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     # For benchmarks: a comma-separated component list instead of the default pipeline.
     scan.add_argument("--components", help=argparse.SUPPRESS)
@@ -130,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
         csv_raw=args.csv_raw,
         since=args.since,
         until=args.until,
+        per_unit=args.per_unit,
     )
     try:
         with interrupt_once():

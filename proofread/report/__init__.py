@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .data import FailedRow, FindingRow, UnitRow, failed_rows, finding_rows, unit_rows
 from .html import render_html, write_html
+from .rectify import write_per_unit
 from .tables import write_csv, write_xlsx
 from .updates import DEFAULT_INTERVALS, HOME, ColumnRow, column_rows, interval_for
 
@@ -22,10 +23,12 @@ def write_reports(
     csv_raw: bool = False,
     as_of: dt.date | None = None,
     intervals: Mapping[str, int] = DEFAULT_INTERVALS,
+    per_unit: bool = False,
 ) -> list[Path]:
     """Write the three reports from the scan store; returns their paths. ``csv_raw``: exact text in
     findings.csv, even where a spreadsheet would read it as a formula; ``as_of``: the day 栏目
-    updates are measured to (default today); ``intervals``: 栏目 update intervals in days."""
+    updates are measured to (default today); ``intervals``: 栏目 update intervals in days;
+    ``per_unit``: also a 整改 workbook per unit (``整改/<unit>.xlsx``)."""
     as_of = as_of or dt.date.today()
     every = finding_rows(db)
     columns = column_rows(db, intervals, as_of)
@@ -39,4 +42,7 @@ def write_reports(
         write_xlsx(out_dir / "report.xlsx.tmp", units, findings, failed, columns),
     ]
     # Replaced only when all are written: a killed run never leaves a half-written report.
-    return [tmp.replace(tmp.with_suffix("")) for tmp in written]
+    reports = [tmp.replace(tmp.with_suffix("")) for tmp in written]
+    if per_unit:
+        reports.append(write_per_unit(out_dir, units, findings, columns))
+    return reports

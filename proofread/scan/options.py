@@ -33,3 +33,4 @@ class ScanOptions:
     until: dt.date | None = None
     intervals: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))  # 栏目 update intervals
     as_of: dt.date | None = None  # the day 栏目 updates are measured to (default: --until, else today)
+    per_unit: bool = False  # also 整改/<unit>.xlsx for each unit

@@ -74,6 +74,7 @@ def run_scan(
             csv_raw=options.csv_raw,
             as_of=options.as_of or options.until,
             intervals=options.intervals,
+            per_unit=options.per_unit,
         )
         return ScanResult(
             seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits, reports
