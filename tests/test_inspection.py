@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from proofread.cli import main
+from proofread.scan.verdicts import Verdict, read_verdicts
 
 GOOD = "各单位要充分认识做好这项工作的重要意义，切实把思想和行动统一到决策部署上来。"
 BAD_1 = "为进一步加强城市管里执法队伍建设，现将有关事项通知如下。"  # 城市管里
@@ -134,3 +135,65 @@ def test_per_unit_rectification_workbooks_hold_that_units_findings_and_columns(a
     assert [(r["单位"], r["原文"]) for r in sheet(district, "问题清单")] == [("某某区/城管局", "城市管里")]
     assert [r["栏目"] for r in sheet(district, "栏目更新")] == ["工作动态", "通知公告"]
     assert [(r["单位"], r["首页更新"]) for r in sheet(district, "汇总")] == [("某某区/城管局", "超期未更新")]
+
+
+def _mark(report: Path, marked: Path, verdicts: dict[str, str]) -> None:
+    """What a supervisor does in Excel or WPS: pick 已核实 or 误报 in the 核实状态 column."""
+    book = openpyxl.load_workbook(report)
+    findings = book["问题清单"]
+    header = [c.value for c in findings[1]]
+    for row in findings.iter_rows(min_row=2):
+        original = row[header.index("原文")].value
+        if original in verdicts:
+            row[header.index("核实状态")].value = verdicts[original]
+    book.save(marked)
+
+
+def _keys(html: str) -> list[dict]:
+    """The finding keys report.html's export button sends (its rows' data-key)."""
+    import html as markup
+    import json
+    import re
+
+    return [json.loads(markup.unescape(k)) for k in re.findall(r"data-key='([^']*)'", html)]
+
+
+def test_verdicts_are_read_back_kept_across_rescans_and_counted_per_unit(archive, tmp_path, capsys):
+    import json
+
+    out = tmp_path / "out"
+    scan(archive, out)
+    marked = tmp_path / "marked.xlsx"
+    _mark(out / "report.xlsx", marked, {"布署": "误报", "城市管里": "已核实"})
+    assert scan(archive, out, "--verdicts", str(marked)) == 1  # the confirmed error still counts
+    rows = sheet(out / "report.xlsx", "问题清单")
+    assert [(r["单位"], r["原文"], r["核实状态"]) for r in rows] == [("siteB", "城市管里", "已核实")]
+    counts = ("问题数", "待核实", "已核实", "误报")
+    summary = {r["单位"]: tuple(r[k] for k in counts) for r in sheet(out / "report.xlsx", "汇总")}
+    assert summary == {"siteA": (0, 0, 0, 1), "siteB": (1, 0, 1, 0), "合计": (1, 0, 1, 1)}
+    assert "布署" not in (out / "findings.csv").read_text(encoding="utf-8-sig")
+    # findings.csv carries the verdict code: it can be read back too.
+    assert read_verdicts(out / "findings.csv") == [
+        Verdict("siteB", "siteB/gzdt/1.html", BAD_1, "typo.chengshi_guanli", "confirmed")
+    ]
+    # A rescan without the file keeps them, even after the article changed around the sentence.
+    hostile = archive / "siteA" / "xwdt" / "3.html"
+    hostile.write_text(hostile.read_text(encoding="utf-8").replace("<p>", f"<p>{GOOD}</p><p>", 1), encoding="utf-8")
+    assert scan(archive, out) == 1
+    assert [r["原文"] for r in sheet(out / "report.xlsx", "问题清单")] == ["城市管里"]
+    # report.html's export: every row it shows, with the status picked there ("open": 待核实 again).
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<option value='confirmed' selected>已核实</option>" in html and "布署" not in html
+    exported = tmp_path / "verdicts.json"
+    exported.write_text(json.dumps([{**k, "verdict": "false_alarm"} for k in _keys(html)]), encoding="utf-8")
+    assert scan(archive, out, "--verdicts", str(exported)) == 0  # nothing left but false alarms
+    exported.write_text(json.dumps([{**k, "verdict": "open"} for k in _keys(html)]), encoding="utf-8")
+    assert scan(archive, out, "--verdicts", str(exported)) == 1
+    assert [(r["原文"], r["核实状态"]) for r in sheet(out / "report.xlsx", "问题清单")] == [("城市管里", "待核实")]
+    capsys.readouterr()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{**_keys(html)[0], "verdict": "maybe"}]), encoding="utf-8")
+    assert scan(archive, out, "--verdicts", str(bad)) == 2
+    err = capsys.readouterr().err
+    english = "unknown status 'maybe' (use 已核实, 误报 or 待核实)"
+    assert err == f"proofread: {bad}:1: 未知核实状态 'maybe'（可用：已核实、误报、待核实）（{english}）\n"

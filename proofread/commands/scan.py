@@ -79,6 +79,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="also write one 整改 workbook per unit to send to it (OUT/整改/<unit>.xlsx: its findings, "
         "its 栏目 past their update interval or blank)",
     )
+    scan.add_argument(
+        "--verdicts",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read a supervisor's verdicts (核实状态 已核实 / 误报) from a marked report.xlsx or 整改 workbook, "
+        "findings.csv, or report.html's export (verdicts.json); they are kept for later scans (repeatable)",
+    )
     scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     # For benchmarks: a comma-separated component list instead of the default pipeline.
     scan.add_argument("--components", help=argparse.SUPPRESS)
@@ -94,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import ComponentError
     from ..scan import ScanOptions, UnitMap, run_scan
     from ..scan.store import StoreError
+    from ..scan.verdicts import VerdictError, read_verdicts
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -116,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.units}: cannot read unit mapping: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise UsageError(str(e)) from None
+    try:
+        verdicts = [v for name in args.verdicts for v in read_verdicts(name)]
+    except VerdictError as e:
+        raise UsageError(str(e)) from None
     progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     components = [c.strip() for c in args.components.split(",") if c.strip()] if args.components else None
     unknown = [c for c in components or () if c not in REGISTRY]
@@ -137,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         since=args.since,
         until=args.until,
         per_unit=args.per_unit,
+        verdicts=verdicts,
     )
     try:
         with interrupt_once():
@@ -167,14 +181,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _worst(out: Path) -> int:
-    """The highest severity found in the whole archive (0 when none)."""
+    """The highest severity found in the whole archive (0 when none); false alarms do not count."""
+    from ..report.data import LOCATION_SQL
     from ..scan.store import DB_NAME
 
     db = sqlite3.connect(out / DB_NAME)
     try:
-        rows = db.execute(
-            "SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article WHERE a.status = 'done'"
-        ).fetchall()
+        rows = db.execute(f"""
+            SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article
+            WHERE a.status = 'done' AND NOT EXISTS (
+                SELECT 1 FROM verdicts v WHERE v.verdict = 'false_alarm' AND v.unit = a.unit
+                AND v.location = {LOCATION_SQL} AND v.sentence = f.sentence AND v.rule = f.rule)
+        """).fetchall()
     finally:
         db.close()
     return max((int(Severity.parse(s)) for (s,) in rows), default=0)

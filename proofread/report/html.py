@@ -10,6 +10,7 @@ with the findings marked in place.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from ..finding import CATEGORY_LABELS, Finding, Severity, category_label
 from ..messages import chinese
-from .data import FailedRow, FindingRow, UnitRow, total_row
+from .data import FailedRow, FindingRow, UnitRow, location, total_row
 from .tables import COLUMN_COLUMNS, SUMMARY_COLUMNS, Column
 from .updates import BLANK, STALE, ColumnRow
 
@@ -77,7 +78,30 @@ _JS = """
   ['change','input'].forEach(function(e){for(var k in f)f[k].addEventListener(e,function(){apply();save();});});
   apply();
 })();
+(function(){
+  // Verdicts: kept in this browser while marking, then exported for `proofread scan --verdicts`.
+  var key='proofread-verdicts:'+location.pathname,saved={};
+  try{saved=JSON.parse(localStorage.getItem(key)||'{}')||{};}catch(e){}
+  var selects=[].slice.call(document.querySelectorAll('select.verdict'));
+  selects.forEach(function(s){
+    var k=s.closest('tr').dataset.key;
+    if(Object.prototype.hasOwnProperty.call(saved,k))s.value=saved[k];
+    s.addEventListener('change',function(){
+      saved[k]=s.value;try{localStorage.setItem(key,JSON.stringify(saved));}catch(e){}
+    });
+  });
+  var button=document.getElementById('export');
+  if(button)button.addEventListener('click',function(){
+    var out=selects.map(function(s){
+      var v=JSON.parse(s.closest('tr').dataset.key);v.verdict=s.value||'open';return v;
+    });
+    var a=document.createElement('a');
+    a.href=URL.createObjectURL(new Blob([JSON.stringify(out,null,1)],{type:'application/json'}));
+    a.download='verdicts.json';document.body.appendChild(a);a.click();a.remove();
+  });
+})();
 """
+_VERDICT_CHOICES = (("", "待核实"), ("confirmed", "已核实"), ("false_alarm", "误报"))
 
 
 def render_html(
@@ -221,7 +245,10 @@ def _filters(units: list[UnitRow], findings: list[FindingRow]) -> str:
 
 
 def _findings(findings: list[FindingRow]) -> str:
-    head = "<tr><th>单位</th><th>文章</th><th>级别</th><th>类别</th><th>原文</th><th>建议</th><th>规则</th></tr>"
+    head = (
+        "<tr><th>单位</th><th>文章</th><th>级别</th><th>类别</th><th>原文</th><th>建议</th><th>规则</th>"
+        "<th>核实</th></tr>"
+    )
     rows = []
     for f in findings:
         a, b = f.offset, f.offset + len(f.original)
@@ -235,18 +262,31 @@ def _findings(findings: list[FindingRow]) -> str:
         date = f" · {escape(f.date)}" if f.date else ""
         column = f" · 栏目：{escape(f.column)}" if f.column else ""
         fix = " / ".join(escape(s) for s in f.suggestions.split("|") if s) or "—"
+        key = {"unit": f.unit, "location": location(f.url, f.path), "sentence": f.sentence, "rule": f.rule}
+        choices = "".join(
+            f"<option value='{v}'{' selected' if v == f.verdict else ''}>{label}</option>"
+            for v, label in _VERDICT_CHOICES
+        )
         rows.append(
             f"<tr data-unit='{escape(f.unit)}' data-severity='{escape(f.severity)}' "
-            f"data-category='{escape(f.category)}'>"
+            f"data-category='{escape(f.category)}' data-verdict='{escape(f.verdict)}' "
+            f"data-key='{escape(json.dumps(key, ensure_ascii=False))}'>"
             f"<td>{escape(f.unit)}</td><td class='article'>{link}<small>{where}{date}{column}</small></td>"
             f"<td class='sev {escape(f.severity)}'>{escape(SEVERITY_LABELS.get(f.severity, f.severity))}</td>"
             f"<td>{escape(category_label(f.category))}</td><td class='sentence'>{sentence}</td>"
             f"<td class='fix'>{fix}</td>"
-            f"<td><span class='rule'>{escape(f.rule)}</span><br>{escape(f.message)}</td></tr>"
+            f"<td><span class='rule'>{escape(f.rule)}</span><br>{escape(f.message)}</td>"
+            f"<td><select class='verdict' aria-label='核实状态'>{choices}</select></td></tr>"
         )
     body = "".join(rows) or ""
     empty = "" if rows else "<p>没有发现问题。</p>"
-    return f"<table id='findings'><thead>{head}</thead><tbody>{body}</tbody></table>{empty}"
+    export = (
+        "<p class='meta'>标记核实状态后点 <button id='export' type='button'>导出核实结果</button>，"
+        "得到 verdicts.json；用 <code>proofread scan … --verdicts verdicts.json</code> 读入，重新检查后保留。</p>"
+        if rows
+        else ""
+    )
+    return f"{export}<table id='findings'><thead>{head}</thead><tbody>{body}</tbody></table>{empty}"
 
 
 def _location(row: FindingRow | FailedRow) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..report.updates import DEFAULT_INTERVALS
 from .sources import UnitMap
+from .verdicts import Verdict
 
 BATCH_ARTICLES = 32
 MAX_BYTES = 20 * 2**20
@@ -34,3 +35,4 @@ class ScanOptions:
     intervals: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))  # 栏目 update intervals
     as_of: dt.date | None = None  # the day 栏目 updates are measured to (default: --until, else today)
     per_unit: bool = False  # also 整改/<unit>.xlsx for each unit
+    verdicts: list[Verdict] = field(default_factory=list)  # a supervisor's, remembered in the store

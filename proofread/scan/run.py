@@ -46,6 +46,7 @@ def run_scan(
     options.out.mkdir(parents=True, exist_ok=True)
     store = Store(options.out)
     try:
+        store.add_verdicts(options.verdicts)
         run = store.new_run()
         store.set_period(_iso(options.since), _iso(options.until))
         seen = _Counter(iter_items(options.sources, options.units, max_bytes=options.max_bytes))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .sources import Item
+from .verdicts import Verdict
 
 DB_NAME = "scan.sqlite"
 LOCK_NAME = "scan.lock"
@@ -266,6 +267,27 @@ class Store:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def add_verdicts(self, verdicts: Iterable[Verdict]) -> int:
+        """Remember a supervisor's verdicts (a later one replaces an earlier one; "" forgets it)."""
+        db = self.db
+        n = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for v in verdicts:
+                key = (v.unit, v.location, v.sentence, v.rule)
+                if v.verdict:
+                    db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)", (*key, v.verdict))
+                else:
+                    db.execute(
+                        "DELETE FROM verdicts WHERE unit = ? AND location = ? AND sentence = ? AND rule = ?", key
+                    )
+                n += 1
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return n
 
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
