@@ -17,7 +17,7 @@ from ..readers import read_document, read_page
 from ..readers.word_docx import DOCX_SUFFIXES
 from ..text.extract import InputError, decode
 from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, say, severity
-from .pipeline_args import add_pipeline_arguments, pipeline_config
+from .pipeline_args import add_pipeline_arguments, add_project_argument, load_project, project_config
 
 NAME = "check"
 
@@ -48,6 +48,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="exit 1 when a finding at or above this severity is reported (default: error)",
     )
     add_pipeline_arguments(check)
+    add_project_argument(check)
     check.add_argument(
         "--csv-raw",
         action="store_true",
@@ -80,8 +81,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--annotate comments whole .docx documents; it does not combine with --lines")
     from ..pipeline import ComponentError, Proofreader  # after argument errors, which need no dictionaries
 
+    project = load_project(args)
     try:
-        proofreader = Proofreader(extra_dictionaries=args.dicts, config=pipeline_config(args))
+        proofreader = Proofreader(
+            extra_dictionaries=[*project.dictionaries, *args.dicts],
+            config=project_config(args, project),
+            disabled_rules=project.disabled_rules,
+            severities=project.severities,
+        )
     except (DictionaryError, ComponentError, ConfigError) as e:
         raise UsageError(str(e)) from None
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)

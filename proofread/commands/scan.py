@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..finding import Severity
 from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, interrupt_once, iso_date, say
-from .pipeline_args import add_pipeline_arguments, pipeline_config
+from .pipeline_args import add_pipeline_arguments, add_project_argument, load_project, project_config
 
 NAME = "scan"
 
@@ -37,6 +37,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "default: the JSONL unit field, else the top folder name",
     )
     add_pipeline_arguments(scan)
+    add_project_argument(scan)
     scan.add_argument("--date", type=iso_date, help="date for articles without one, YYYY-MM-DD (default: today)")
     scan.add_argument(
         "--since", type=iso_date, metavar="YYYY-MM-DD", help="inspection period: check articles published from this day"
@@ -100,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import ConfigError
     from ..dictionaries import DictionaryError
     from ..pipeline import ComponentError
+    from ..report.updates import DEFAULT_INTERVALS
     from ..scan import ScanOptions, UnitMap, run_scan
     from ..scan.store import StoreError
     from ..scan.verdicts import VerdictError, read_verdicts
@@ -119,8 +121,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
+    project = load_project(args)
     try:
         units = UnitMap.load(args.units) if args.units else UnitMap()
+        units = UnitMap(units.rules + list(project.units))  # --units first: it wins over the project file
     except OSError as e:
         raise UsageError(f"{args.units}: cannot read unit mapping: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
@@ -139,9 +143,12 @@ def run(args: argparse.Namespace) -> int:
         out,
         workers=args.workers,
         units=units,
-        dicts=args.dicts,
+        dicts=[*project.dictionaries, *args.dicts],
         components=components,
-        config=pipeline_config(args),
+        config=project_config(args, project),
+        disabled_rules=project.disabled_rules,
+        severities=dict(project.severities),
+        intervals={**DEFAULT_INTERVALS, **project.update_intervals},
         date=args.date,
         max_bytes=int(args.max_size * 2**20),
         batch_articles=args.batch_size,

@@ -49,6 +49,8 @@ def run_scan(
         store.add_verdicts(options.verdicts)
         run = store.new_run()
         store.set_period(_iso(options.since), _iso(options.until))
+        if proofreader is None:  # a given proofreader's rules are the caller's to keep stable
+            store.set_rules(options.rules_digest())
         seen = _Counter(iter_items(options.sources, options.units, max_bytes=options.max_bytes))
         todo = list(store.register(seen, run))
         removed = store.forget_unseen(run)

@@ -202,6 +202,13 @@ class Store:
             raise
         return todo
 
+    def set_rules(self, digest: str) -> None:
+        """Record what decides the findings (``ScanOptions.rules_digest``); when it changed,
+        every article is checked again."""
+        if self.meta("rules") not in (None, digest):
+            self.db.execute("UPDATE articles SET fingerprint = '' WHERE status IN ('done', 'outside')")
+        self.set_meta("rules", digest)
+
     def set_period(self, since: str, until: str) -> None:
         """Record the inspection period; when it changed, articles it now leaves out lose their
         findings and those left out before are read again."""

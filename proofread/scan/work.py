@@ -138,7 +138,11 @@ def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) 
     if options.workers > 1:
         config.setdefault("spelling_model", {}).setdefault("threads", 1)
     proofreader = proofreader or Proofreader(
-        extra_dictionaries=options.dicts, components=options.components, config=config
+        extra_dictionaries=options.dicts,
+        components=options.components,
+        config=config,
+        disabled_rules=options.disabled_rules,
+        severities=options.severities,
     )
     return BatchChecker(
         proofreader, max_bytes=options.max_bytes, default_date=options.date, since=options.since, until=options.until
