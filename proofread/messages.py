@@ -57,8 +57,6 @@ _WORDINGS: tuple[tuple[str, str], ...] = (
     (r"unknown status ('[^']*').*", "未知核实状态 {1}（可用：已核实、误报、待核实）"),
     (r"--since is after --until", "--since 晚于 --until"),
     (r"interrupted", "已中断"),
-    (r"old binary Word format.*", "旧版 Word 二进制格式"),
-    (r"WPS format.*", "WPS 格式"),
 )
 _COMPILED = tuple((re.compile(pattern), template) for pattern, template in _WORDINGS)
 _GROUP = re.compile(r"\{(\d)\}")

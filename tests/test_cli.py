@@ -200,7 +200,7 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
         ("blank.txt", b"  \n\n ", "empty document"),
         ("random.txt", bytes(range(128, 256)) * 40, "not text in UTF-8 or GB18030"),
         ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a valid .docx"),
-        ("old.doc", b"\xd0\xcf\x11\xe0", "old binary Word format"),
+        ("scanned.pdf", b"%PDF-1.4 truncated", "not a valid PDF file"),
     ],
 )
 def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):

@@ -187,7 +187,8 @@ def test_unit_mapping_file_overrides_folder_names(archive, tmp_path, proofreader
     }
 
 
-def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofreader):
+def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofreader, monkeypatch):
+    monkeypatch.setenv("PROOFREAD_SOFFICE", "no-such-soffice")  # a machine without LibreOffice
     root = tmp_path / "site"
     root.mkdir()
     (root / "ok.txt").write_text(BAD_2, encoding="utf-8")
@@ -219,13 +220,13 @@ def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofr
     assert reasons["big.txt"].startswith("file too large (7 MB; limit 1 MB)")
     assert "not a readable .zip archive" in reasons["broken.zip"]
     assert "not a valid .docx" in reasons["broken.docx"]
-    assert "old binary Word format" in reasons["old.doc"]
+    assert reasons["old.doc"].startswith("needs LibreOffice (soffice) to convert it to .docx")
     assert reasons["empty.html"] == "no article text found"
     assert reasons["export.jsonl:2"].startswith("line 2: not a JSON object")
     assert reasons["export.jsonl:3"].startswith("no text field")
     assert result.counts == {"done": 2, "failed": 8}
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "site/broken.zip" in html and "old binary Word format" in html
+    assert "site/broken.zip" in html and "需要 LibreOffice" in html
 
 
 class _DiesOnMarker(Checker):
@@ -565,9 +566,10 @@ def test_page_url_and_column_come_from_the_page_else_from_its_address(tmp_path, 
     assert "<a href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'>关于做好防汛工作的通知</a>" in html
 
 
-def test_reports_speak_chinese_and_keep_the_codes_for_tools(archive, tmp_path, proofreader):
+def test_reports_speak_chinese_and_keep_the_codes_for_tools(archive, tmp_path, proofreader, monkeypatch):
     import openpyxl
 
+    monkeypatch.setenv("PROOFREAD_SOFFICE", "no-such-soffice")
     (archive / "siteB" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (archive / "siteB" / "blob.txt").write_bytes(b"\x00\x01binary")
     out = tmp_path / "out"
@@ -599,7 +601,10 @@ def test_reports_speak_chinese_and_keep_the_codes_for_tools(archive, tmp_path, p
     assert findings.column_dimensions["J"].width == 60  # the sentence
     failed = book["无法读取"]
     reasons = {row[1].value: row[2].value for row in failed.iter_rows(min_row=2)}
-    assert reasons == {"siteB/old.doc": "旧版 Word 二进制格式", "siteB/blob.txt": "二进制文件，不是文本"}
+    assert reasons == {
+        "siteB/old.doc": "需要 LibreOffice（soffice）转换为 .docx，本机未安装；请安装 LibreOffice，或另存为 .docx",
+        "siteB/blob.txt": "二进制文件，不是文本",
+    }
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<option value='typo'>错别字</option>" in html and "<option value='error'>严重</option>" in html
     assert "二进制文件，不是文本（binary file (contains NUL bytes), not text）" in html

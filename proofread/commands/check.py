@@ -24,7 +24,7 @@ NAME = "check"
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``check`` on the CLI's subparsers."""
-    check = subparsers.add_parser(NAME, help="check files (.txt .md .html .docx) or standard input (-)")
+    check = subparsers.add_parser(NAME, help="check files (.txt .md .html .docx .doc .wps .pdf) or standard input (-)")
     check.add_argument("paths", nargs="+", metavar="PATH", help="file to check, or - for standard input")
     check.add_argument("--format", choices=formats(), default="text", help="output format (default: text)")
     check.add_argument("--lines", action="store_true", help="every input line is its own document")
