@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .finding import Finding
-from .text.extract import InputError, docx_paragraphs, first_line, open_docx
+from .text.extract import InputError, docx_all_paragraphs, first_line, open_docx
 
 AUTHOR = "proofread"
 _PLAIN = {"rPr", "t"}  # run children a split can rewrite without losing anything
@@ -40,8 +40,8 @@ def annotate_docx(data: bytes, name: str, findings: Sequence[Finding], out: Path
 
 
 def _comment_all(document, findings: Sequence[Finding]) -> int:
-    """Add the comments; how many findings got one."""
-    paragraphs = list(docx_paragraphs(document))
+    """Add the comments; how many findings got one (Word anchors none in headers and footers)."""
+    paragraphs, body = docx_all_paragraphs(document)
     starts, pos = [], 0
     for paragraph in paragraphs:
         starts.append(pos)
@@ -50,7 +50,7 @@ def _comment_all(document, findings: Sequence[Finding]) -> int:
     for f in sorted(findings, key=lambda f: (f.start, f.end)):
         i = bisect_right(starts, f.start) - 1
         a, b = f.start - starts[i], f.end - starts[i]
-        if b > len(paragraphs[i].text):
+        if i >= body or b > len(paragraphs[i].text):
             continue
         runs = _runs_covering(paragraphs[i], a, b)
         if runs:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .commands import check, components, scan, serve
-from .commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from .commands.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, say
 
 SUBCOMMANDS = {command.NAME: command for command in (check, scan, serve, components)}
 
@@ -31,14 +31,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return SUBCOMMANDS[args.command].run(args)
     except UsageError as e:
-        print(f"proofread: {e}", file=sys.stderr)
+        say(str(e))
         return EXIT_USAGE
     except BrokenPipeError:
         # Output closed early (e.g. `| head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        print("proofread: interrupted", file=sys.stderr)
+        say("interrupted")
         return EXIT_INTERRUPTED
 
 

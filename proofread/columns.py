@@ -29,5 +29,17 @@ def finding_columns(dictionary: str) -> tuple[str, ...]:
 
 # check --format csv: one row per finding of a document.
 CHECK_COLUMNS = ("id", "line", "column", *finding_columns(dictionary="source"))
-# A scan's findings.csv and the findings sheet of report.xlsx; ``offset``: the finding's start in its sentence.
-SCAN_COLUMNS = ("unit", "source", "path", "title", "url", "date", *finding_columns(dictionary="dictionary"), "offset")
+# A scan's findings.csv; ``offset``: the finding's start in its sentence; ``column``: the article's 栏目;
+# ``verdict``: a supervisor's (confirmed, false_alarm; empty while open).
+SCAN_COLUMNS = (
+    "unit",
+    "source",
+    "path",
+    "title",
+    "url",
+    "date",
+    *finding_columns(dictionary="dictionary"),
+    "offset",
+    "column",
+    "verdict",
+)

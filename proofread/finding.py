@@ -43,6 +43,22 @@ CATEGORIES = (
     "sensitive",  # sensitive term
     "custom",  # user dictionary entry without a category
 )
+#: What reports call each category (the code stays beside it, for tools).
+CATEGORY_LABELS = {
+    "typo": "错别字",
+    "formulation": "政治表述",
+    "idiom": "成语",
+    "normative": "规范用法",
+    "outdated": "过时名称",
+    "sensitive": "敏感词",
+    "punctuation": "标点符号",
+    "custom": "自定义",
+}
+
+
+def category_label(category: str) -> str:
+    """The Chinese name of a category; a user dictionary's own category as it is written."""
+    return CATEGORY_LABELS.get(category, category)
 
 
 @dataclass(frozen=True)

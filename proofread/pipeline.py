@@ -14,7 +14,7 @@ from .checkers import REGISTRY, Checker, Component, Guard, Sentence, default_com
 from .checkers.base import Priority
 from .component_resources import Resources
 from .config import ConfigError, make, translate_options
-from .finding import Finding
+from .finding import Finding, Severity
 from .merge import drop_repeated_forms, merge
 from .text import normalize, split_sentences
 
@@ -40,11 +40,14 @@ class Proofreader:
         shipped_dictionaries: bool = True,
         config: Mapping[str, Mapping[str, Any]] | None = None,
         options: Mapping[str, Any] | None = None,
+        disabled_rules: Iterable[str] = (),
+        severities: Mapping[str, Severity | str] | None = None,
     ) -> None:
         """``config``: settings by component name, e.g. ``{"spelling_model": {"threshold": 0.7}}``
         (``proofread components`` lists them); a component that is not default joins the default
         pipeline when it has a section. ``options``: the older flat keys (``model_threshold``,
-        ``hf_model``, ...), translated onto the same settings."""
+        ``hf_model``, ...), translated onto the same settings. ``disabled_rules``: rule ids never
+        reported; ``severities``: a severity per rule id, instead of the rule's own (proofread.toml)."""
         if config is not None and options is not None:
             raise ConfigError("give config or options, not both")
         sections = dict(config or {}) if options is None else translate_options(options, REGISTRY)
@@ -63,6 +66,8 @@ class Proofreader:
         # The document date reaches findings only through rules' ``since`` (dictionary_rules):
         # dates between the same two thresholds give the same findings, so a sentence cache
         # keys by this bucket, not the date, and boilerplate hits across days stay exact.
+        self.disabled_rules = frozenset(disabled_rules)
+        self.severities = {rule: Severity.parse(s) for rule, s in (severities or {}).items()}
         self._date_thresholds = sorted({r.since for d in self.resources.dictionaries for r in d.entries if r.since})
 
     def sentence_key(self, text: str, date: dt.date) -> tuple[str, int]:
@@ -139,6 +144,8 @@ class Proofreader:
         for checker in self.checkers if todo else ():  # all cached: models never see an empty batch
             for bucket, found in zip(per_sentence, checker.check_batch(todo)):
                 bucket.extend(found)
+        if self.disabled_rules or self.severities:  # before merging: a disabled finding hides no other
+            per_sentence = [self._project_rules(found) for found in per_sentence]
         merged = [merge(found, s) for s, found in zip(todo, per_sentence)]
         if cache is None:
             return merged
@@ -146,6 +153,13 @@ class Proofreader:
         cache.update(fresh)
         known.update(fresh)
         return [known[key] for key in keys]
+
+    def _project_rules(self, found: list[Finding]) -> list[Finding]:
+        return [
+            replace(f, severity=self.severities[f.rule]) if f.rule in self.severities else f
+            for f in found
+            if f.rule not in self.disabled_rules
+        ]
 
 
 class ComponentError(ValueError):

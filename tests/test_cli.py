@@ -188,7 +188,8 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
     path = write(tmp_path, "old.html", page.encode("gbk"))
     code, out, _ = run(capsys, "check", "--format", "jsonl", path)
     doc = json.loads(out)
-    assert doc["text"] == ERROR_TEXT and doc["findings"][0]["start"] == 5
+    # The page's title on its own line, then its article, as a scan reads it.
+    assert doc["text"] == "t\n" + ERROR_TEXT and doc["findings"][0]["start"] == 7
 
 
 @pytest.mark.parametrize(
@@ -199,7 +200,7 @@ def test_gbk_html_with_meta_charset(capsys, tmp_path):
         ("blank.txt", b"  \n\n ", "empty document"),
         ("random.txt", bytes(range(128, 256)) * 40, "not text in UTF-8 or GB18030"),
         ("broken.docx", b"PK\x03\x04 this is not really a zip", "not a valid .docx"),
-        ("old.doc", b"\xd0\xcf\x11\xe0", "old binary Word format"),
+        ("scanned.pdf", b"%PDF-1.4 truncated", "not a valid PDF file"),
     ],
 )
 def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
@@ -211,7 +212,7 @@ def test_bad_input_gets_one_line_error(capsys, tmp_path, name, content, needle):
 
 def test_missing_file_and_directory(capsys, tmp_path):
     code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"))
-    _assert_one_line_error(code, err, "nope.txt: no such file")
+    _assert_one_line_error(code, err, "nope.txt: 文件不存在（no such file）")
     code, _, err = run(capsys, "check", str(tmp_path))
     _assert_one_line_error(code, err, "is a directory")
 
@@ -242,7 +243,7 @@ def test_bad_file_among_good_ones_is_reported_and_the_rest_checked(capsys, tmp_p
     bad = write(tmp_path, "bad.bin", b"\x00\x01\x02")
     code, out, err = run(capsys, "check", "--format", "jsonl", bad, good)
     assert code == 2
-    assert "bad.bin: binary file" in err
+    assert "bad.bin: 二进制文件，不是文本（binary file" in err
     assert json.loads(out)["id"] == good
 
 
@@ -371,7 +372,8 @@ def test_annotate_writes_a_word_copy_with_a_comment_on_exactly_each_finding(caps
     assert code == 1
     out = tmp_path / "out" / "draft.proofread.docx"
     findings = json.loads(jsonl)["findings"]
-    assert err.strip() == f"proofread: wrote {out} ({len(findings)} comments)"
+    n = len(findings)
+    assert err.strip() == f"proofread: 已写出 {out}（批注 {n} 条）（wrote {out} ({n} comments)）"
     annotated = docx.Document(out)
     assert [c.author for c in annotated.comments] == ["proofread"] * len(findings)
     texts = [c.text for c in annotated.comments]
@@ -402,7 +404,9 @@ def test_annotate_says_which_inputs_it_cannot_annotate(capsys, tmp_path):
     code, _, err = run(capsys, "check", "--annotate", str(tmp_path / "out"), path)
     assert (
         code == 1
-        and err.strip() == f"proofread: {path}: --annotate writes comments into .docx files only; not annotated"
+        and err.strip()
+        == f"proofread: {path}: --annotate 只为 .docx 文件加批注；未加批注"
+        "（--annotate writes comments into .docx files only; not annotated）"
     )
     assert not (tmp_path / "out").exists()
     code, _, err = run(capsys, "check", "--lines", "--annotate", str(tmp_path / "out"), path)
@@ -422,5 +426,56 @@ def test_a_document_python_docx_cannot_annotate_gets_one_line_and_its_findings(c
 
     monkeypatch.setattr(proofread.annotate, "_runs_covering", odd)
     code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "out"), str(path))
-    _assert_one_line_error(code, err, f"{path}: could not annotate (ValueError: odd)")
+    _assert_one_line_error(code, err, f"{path}: 无法写入批注（could not annotate (ValueError: odd)）")
     assert [f["original"] for f in json.loads(out)["findings"]] == ["名族"]
+
+
+def _agency_page(date: str) -> str:
+    return (
+        "<html><head><meta charset='utf-8'><title>工作动态 - 某某市人民政府</title>"
+        f"<meta name='PubDate' content='{date}'></head><body>"
+        "<div class='nav'><a href='/'>首页</a> 国家工商行政管理总局</div>"
+        "<div class='content'><h1>工作动态</h1><p>国家工商行政管理总局召开会议部署下一阶段的工作任务。</p></div>"
+        "<div class='footer'><p>版权所有：某某市城市管里局 网站标识码1234567890</p></div></body></html>"
+    )
+
+
+def test_check_reads_a_page_as_scan_does_its_article_and_its_own_date(capsys, tmp_path):
+    old = write(tmp_path, "old.html", _agency_page("2016-05-03 10:00"))
+    new = write(tmp_path, "new.html", _agency_page("2019-05-03"))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", old, new)
+    old_doc, new_doc = (json.loads(line) for line in out.splitlines())
+    # The title, then the article: no menu, no footer (its 城市管里 is the site's, not the article's).
+    assert old_doc["text"] == "工作动态\n国家工商行政管理总局召开会议部署下一阶段的工作任务。"
+    assert old_doc["findings"] == []  # in 2016 the agency had that name
+    assert [(f["start"], f["end"], f["rule"]) for f in new_doc["findings"]] == [(5, 15, "outdated.gongshang_zongju")]
+    # --date is for documents without a date of their own; the page's own date still wins.
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2024-01-01", old)
+    assert json.loads(out)["findings"] == []
+    undated = write(tmp_path, "undated.html", _agency_page("").replace("<meta name='PubDate' content=''>", ""))
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2016-01-01", undated)
+    assert json.loads(out)["findings"] == []
+    code, out, _ = run(capsys, "check", "--format", "jsonl", "--date", "2024-01-01", undated)
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["outdated.gongshang_zongju"]
+
+
+def test_word_headers_and_footers_are_checked_once(capsys, tmp_path):
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "××市城市管里局文件"
+    document.sections[0].footer.paragraphs[0].text = "会议对下半年工作进行了布署。"
+    document.add_paragraph(CLEAN_TEXT)
+    document.add_section()  # its header and footer are linked to the first section's: read once
+    document.add_paragraph("第二节。")
+    path = tmp_path / "memo.docx"
+    document.save(path)
+    code, out, err = run(capsys, "check", "--format", "jsonl", "--annotate", str(tmp_path / "a"), str(path))
+    doc = json.loads(out)
+    body = f"{CLEAN_TEXT}\n\n第二节。"  # add_section ends the first section with an empty paragraph
+    assert doc["text"] == f"{body}\n××市城市管里局文件\n会议对下半年工作进行了布署。"
+    at = len(body) + 1
+    assert [(f["start"], f["end"], f["original"]) for f in doc["findings"]] == [
+        (at + 3, at + 7, "城市管里"),
+        (at + 11 + 11, at + 11 + 13, "布署"),
+    ]
+    # Word anchors no comment in a header or footer: said, and left to the report.
+    assert "0 comments; 2 could not be anchored" in err

@@ -82,4 +82,4 @@ def test_an_unsupported_format_is_refused_with_its_reason(registries, capsys, tm
 def test_both_finding_tables_share_the_finding_columns():
     assert [f.name for f in fields(FindingRow)] == list(SCAN_COLUMNS)
     assert CHECK_COLUMNS[3:] == finding_columns("source")
-    assert SCAN_COLUMNS[6:-1] == finding_columns("dictionary")
+    assert SCAN_COLUMNS[6:-3] == finding_columns("dictionary")

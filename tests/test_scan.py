@@ -187,7 +187,8 @@ def test_unit_mapping_file_overrides_folder_names(archive, tmp_path, proofreader
     }
 
 
-def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofreader):
+def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofreader, monkeypatch):
+    monkeypatch.setenv("PROOFREAD_SOFFICE", "no-such-soffice")  # a machine without LibreOffice
     root = tmp_path / "site"
     root.mkdir()
     (root / "ok.txt").write_text(BAD_2, encoding="utf-8")
@@ -219,13 +220,13 @@ def test_bad_files_are_listed_with_reasons_and_the_scan_goes_on(tmp_path, proofr
     assert reasons["big.txt"].startswith("file too large (7 MB; limit 1 MB)")
     assert "not a readable .zip archive" in reasons["broken.zip"]
     assert "not a valid .docx" in reasons["broken.docx"]
-    assert "old binary Word format" in reasons["old.doc"]
+    assert reasons["old.doc"].startswith("needs LibreOffice (soffice) to convert it to .docx")
     assert reasons["empty.html"] == "no article text found"
     assert reasons["export.jsonl:2"].startswith("line 2: not a JSON object")
     assert reasons["export.jsonl:3"].startswith("no text field")
     assert result.counts == {"done": 2, "failed": 8}
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert "site/broken.zip" in html and "old binary Word format" in html
+    assert "site/broken.zip" in html and "需要 LibreOffice" in html
 
 
 class _DiesOnMarker(Checker):
@@ -344,17 +345,19 @@ def test_cli_scan_exit_codes_and_reports(archive, tmp_path, capsys):
         ("siteB/old.zip/2019/a.html", "城市管里", "城市管理"),
     ]
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
-    assert summary[1:] == [("siteA", 2, 1, 1, 1, 0), ("siteB", 2, 2, 2, 2, 0), ("合计 Total", 4, 3, 3, 3, 0)]
+    summary = [row[:6] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert summary[1:] == [("siteA", 2, 1, 1, 1, 0), ("siteB", 2, 2, 2, 2, 0), ("合计", 4, 3, 3, 3, 0)]
     assert sum(1 for _ in book.worksheets[1].iter_rows()) == 4
     assert main(["scan", str(tmp_path / "nope"), "--out", str(out)]) == 2
-    assert "nope: no such file or folder" in capsys.readouterr().err
+    assert "nope: 文件或文件夹不存在（no such file or folder）" in capsys.readouterr().err
     held = Store(out)  # a scan still running on the same folder
     try:
         assert main(["scan", str(archive), "--out", str(out)]) == 2
     finally:
         held.close()
-    assert f"proofread: {out}: another scan is running on this folder" in capsys.readouterr().err
+    assert f"proofread: {out}: 另一个检查正在使用这个文件夹（another scan is running on this folder）" in (
+        capsys.readouterr().err
+    )
 
 
 def _make_many(root: Path, n: int) -> None:
@@ -463,3 +466,145 @@ def test_report_html_renders_in_headless_chromium(archive, tmp_path, proofreader
         [chromium, *flags, "--window-size=1280,900", f"--screenshot={shot}", url], capture_output=True, timeout=60
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_repeated_ctrl_c_stops_every_run_within_2_s_and_the_state_stays_intact(tmp_path, proofreader):
+    # Ctrl-C in a terminal (or `timeout -s INT`) signals the scan and then its whole process group,
+    # workers included, often more than once: every run must end promptly, and resuming must give
+    # exactly the findings of an uninterrupted scan.
+    import random
+
+    root = tmp_path / "many"
+    _make_many(root, 400)
+    reference = tmp_path / "reference"
+    scan([root], reference, proofreader)
+    out = tmp_path / "interrupted"
+    command = [sys.executable, "-m", "proofread.cli", "scan", str(root), "--out", str(out)]
+    command += ["--workers", "2", "--batch-size", "4", "--progress", "always"]
+    rng = random.Random()
+    seed = rng.randrange(10**6)
+    rng.seed(seed)
+    interrupted = 0
+    for _ in range(5):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(rng.uniform(0.5, 4.5))  # start-up, loading, checking: anywhere
+        signalled = time.monotonic()
+        try:
+            os.kill(proc.pid, signal.SIGINT)
+            time.sleep(rng.uniform(0, 0.3))
+            os.killpg(proc.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass  # it had finished
+        try:
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        took = time.monotonic() - signalled
+        err = proc.stderr.read().decode()
+        assert proc.returncode in (130, 1), (seed, proc.returncode, err)
+        if proc.returncode == 130:
+            interrupted += 1
+            assert took < 2.0, (seed, took)
+            assert "Traceback" not in err and "proofread: 已中断（interrupted）" in err, (seed, err)
+    assert interrupted >= 2, seed
+    resumed = scan([root], out, proofreader)
+    assert resumed.counts == {"done": 400}
+    assert finding_tuples(out) == finding_tuples(reference)
+
+
+ATTACHED = (
+    "<html><head><title>关于做好防汛工作的通知</title><meta name='ColumnName' content='通知公告'>"
+    "<link rel='canonical' href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'></head><body>"
+    "<div class='nav'><a href='/'>首页</a><a href='/zwgk'>政务公开</a></div>"
+    f"<div class='main-box'><h1>关于做好防汛工作的通知</h1><div class='text'>{GOOD}<p>{BAD_1}</p></div></div>"
+    f"<div class='attach'><p>附件：{BAD_2}</p></div>"
+    "<div class='footer'><p>主办单位：某某市人民政府办公室</p><p>网站标识码：1234567890</p></div></body></html>"
+)
+
+
+def test_article_text_outside_the_main_block_is_kept_and_what_is_left_out_is_counted():
+    article = extract_article(ATTACHED)
+    # The attachment line sits in a block of its own, beside the main one: still article text.
+    assert article.text == f"{GOOD}\n{BAD_1}\n附件：{BAD_2}"
+    assert article.dropped == 2  # the footer's two lines (the menu is links, the <h1> is the title)
+    assert extract_article(page("工作动态", "2022-04-01", [GOOD])).dropped == 6
+
+
+def test_page_url_and_column_come_from_the_page_else_from_its_address(tmp_path, proofreader):
+    root = tmp_path / "site"
+    (root / "xxgk" / "2022").mkdir(parents=True)
+    (root / "attached.html").write_text(ATTACHED, encoding="utf-8")
+    crumb = page("工作动态", "2022-04-01", [BAD_1]).replace(  # TRS-style meta tag, breadcrumb
+        "<head>", "<head><meta name='Url' content='https://www.example.gov.cn/xwdt/202204/t1.html'>"
+    )
+    (root / "crumb.html").write_text(crumb, encoding="utf-8")
+    og = page("旧闻", "2019-01-02", [GOOD]).replace(NAV, "")  # no breadcrumb: the 栏目 from the address
+    og = og.replace("<head>", "<head><meta property='og:url' content='http://x.cn/zwgk/gzdt/201901/t1.html'>")
+    (root / "og.html").write_text(og, encoding="utf-8")
+    (root / "xxgk" / "2022" / "memo.txt").write_text(BAD_2, encoding="utf-8")
+    out = tmp_path / "out"
+    scan([root], out, proofreader)
+    db = sqlite3.connect(out / "scan.sqlite")
+    rows = db.execute("SELECT path, url, column_name FROM articles ORDER BY path").fetchall()
+    assert rows == [
+        ("attached.html", "http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html", "通知公告"),
+        ("crumb.html", "https://www.example.gov.cn/xwdt/202204/t1.html", "政务公开"),  # 首页 > 政务公开
+        ("og.html", "http://x.cn/zwgk/gzdt/201901/t1.html", "gzdt"),
+        ("xxgk/2022/memo.txt", "", "xxgk"),  # the folder, not the year
+    ]
+    # The finding in the attachment line, at its exact place in the checked text.
+    title = "关于做好防汛工作的通知\n"
+    at = len(title + GOOD + "\n" + BAD_1 + "\n附件：") + 11
+    found = [r for r in finding_tuples(out) if r[1] == "attached.html"]
+    assert [(r[3], r[4], r[5]) for r in found] == [
+        (len(title + GOOD + "\n") + 6, len(title + GOOD + "\n") + 10, "城市管里"),
+        (at, at + 2, "布署"),
+    ]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<a href='http://www.example.gov.cn/zwgk/tzgg/202207/t20220701_9.html'>关于做好防汛工作的通知</a>" in html
+
+
+def test_reports_speak_chinese_and_keep_the_codes_for_tools(archive, tmp_path, proofreader, monkeypatch):
+    import openpyxl
+
+    monkeypatch.setenv("PROOFREAD_SOFFICE", "no-such-soffice")
+    (archive / "siteB" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (archive / "siteB" / "blob.txt").write_bytes(b"\x00\x01binary")
+    out = tmp_path / "out"
+    scan([archive], out, proofreader)
+    book = openpyxl.load_workbook(out / "report.xlsx")  # not read-only: widths and filters are read too
+    assert book.sheetnames == ["汇总", "问题清单", "栏目更新", "无法读取"]
+    findings = book["问题清单"]
+    header = [c.value for c in findings[1]]
+    assert header[:11] == [
+        "单位",
+        "栏目",
+        "标题",
+        "日期",
+        "原文",
+        "建议",
+        "类别",
+        "级别",
+        "说明",
+        "所在句子",
+        "核实状态",
+    ]
+    assert {"规则", "类别代码", "级别代码"} <= set(header)
+    rows = [dict(zip(header, (c.value for c in row))) for row in findings.iter_rows(min_row=2)]
+    assert {(r["原文"], r["类别"], r["类别代码"], r["级别"], r["级别代码"], r["核实状态"]) for r in rows} == {
+        ("城市管里", "错别字", "typo", "严重", "error", "待核实"),
+        ("布署", "错别字", "typo", "严重", "error", "待核实"),
+    }
+    assert findings.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}{len(rows) + 1}"
+    assert findings.column_dimensions["J"].width == 60  # the sentence
+    failed = book["无法读取"]
+    reasons = {row[1].value: row[2].value for row in failed.iter_rows(min_row=2)}
+    assert reasons == {
+        "siteB/old.doc": "需要 LibreOffice（soffice）转换为 .docx，本机未安装；请安装 LibreOffice，或另存为 .docx",
+        "siteB/blob.txt": "二进制文件，不是文本",
+    }
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<option value='typo'>错别字</option>" in html and "<option value='error'>严重</option>" in html
+    assert "二进制文件，不是文本（binary file (contains NUL bytes), not text）" in html

@@ -167,8 +167,8 @@ def test_check_file_text_formats(client, name, data):
 @pytest.mark.parametrize(
     "files, data, line",
     [
-        ({"file": ("draft.pdf", b"%PDF-1.4")}, {}, "draft.pdf: PDF is not supported yet"),
-        ({"file": ("draft.exe", b"MZ")}, {}, "draft.exe: unsupported file type; send .docx"),
+        ({"file": ("draft.pdf", b"%PDF-1.4")}, {}, "draft.pdf: not a valid PDF file"),
+        ({"file": ("draft.exe", b"MZ")}, {}, "draft.exe: unsupported file type; send .doc, .docx"),
         ({"file": ("draft.docx", b"not a zip")}, {}, "draft.docx:"),
         ({"file": ("draft.txt", b"")}, {}, "draft.txt:"),
         ({"file": ("draft.txt", b"\x00\x01\x02binary\x00")}, {}, "draft.txt:"),

@@ -33,10 +33,13 @@ def post_json(url: str, body: dict, key: str | None = None) -> tuple[int, dict]:
 @pytest.mark.parametrize(
     "args, line",
     [
-        (["--workers", "0"], "proofread: --workers must be at least 1"),
-        (["--max-chars", "0"], "proofread: --max-chars must be at least 1"),
-        (["--timeout", "-1"], "proofread: --timeout and --max-upload-mb must be positive"),
-        (["--port", "70000"], "proofread: --port must be between 0 and 65535"),
+        (["--workers", "0"], "proofread: --workers 至少为 1（--workers must be at least 1）"),
+        (["--max-chars", "0"], "proofread: --max-chars 至少为 1（--max-chars must be at least 1）"),
+        (
+            ["--timeout", "-1"],
+            "proofread: --timeout and --max-upload-mb 必须大于 0（--timeout and --max-upload-mb must be positive）",
+        ),
+        (["--port", "70000"], "proofread: --port 必须在 0 到 65535 之间（--port must be between 0 and 65535）"),
     ],
 )
 def test_usage_errors(capsys, args, line):

@@ -65,13 +65,13 @@ def test_scan_reports_hold_no_formula_cell(hostile_archive, tmp_path, capsys):
     # The text is there exactly, as text (no quote added to the xlsx value itself).
     assert HOSTILE in texts and "=cmd|' /C calc'!A0" in texts and "+SUM(1,2)通知" in texts
     assert "=HYPERLINK(1)" in texts and "=1+1" in texts  # titles are stripped of white space
-    findings = book["Findings 问题清单"]
+    findings = book["问题清单"]
     header = [c.value for c in findings[1]]
     first = [c for c in findings[2]]
-    assert isinstance(first[header.index("start")].value, int)  # numbers stay numbers
-    assert first[header.index("confidence")].data_type == "n"
-    unreadable = [[c.value for c in row] for row in book["Unreadable 无法读取"].iter_rows(min_row=2)]
-    assert [(r[0], Path(r[2]).name) for r in unreadable] == [("=HYPERLINK(1)", "@bad.txt")]
+    assert isinstance(first[header.index("起")].value, int)  # numbers stay numbers
+    assert first[header.index("置信度")].data_type == "n"
+    unreadable = [[c.value for c in row] for row in book["无法读取"].iter_rows(min_row=2)]
+    assert [(r[0], Path(r[1]).name) for r in unreadable] == [("=HYPERLINK(1)", "@bad.txt")]
 
     rows = read_csv(out / "findings.csv")
     header, body = rows[0], rows[1:]
@@ -152,8 +152,10 @@ def test_xlsx_cell_longer_than_excel_holds_is_cut_not_left_to_break_the_file(tmp
         "“名族”为错别字，应为“民族”",
         sentence,
         1,
+        "",
+        "",
     )
     write_xlsx(tmp_path / "r.xlsx", [], [row], [])
-    cell = openpyxl.load_workbook(tmp_path / "r.xlsx")["Findings 问题清单"].cell(2, 17)
+    cell = openpyxl.load_workbook(tmp_path / "r.xlsx")["问题清单"].cell(2, 10)  # 所在句子
     assert cell.data_type == "s" and len(cell.value) == XLSX_MAX_CHARS
     assert cell.value == sentence[: XLSX_MAX_CHARS - 1] + "…"

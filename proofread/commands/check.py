@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -12,22 +13,27 @@ from ..config import ConfigError
 from ..dictionaries import DictionaryError
 from ..finding import Severity
 from ..output import WRITERS, CheckedDocument, formats
-from ..readers import read_document
+from ..readers import read_document, read_page
 from ..readers.word_docx import DOCX_SUFFIXES
 from ..text.extract import InputError, decode
-from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, severity
-from .pipeline_args import add_pipeline_arguments, pipeline_config
+from .common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON, UsageError, iso_date, say, severity
+from .pipeline_args import add_pipeline_arguments, add_project_argument, load_project, project_config
 
 NAME = "check"
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``check`` on the CLI's subparsers."""
-    check = subparsers.add_parser(NAME, help="check files (.txt .md .html .docx) or standard input (-)")
+    check = subparsers.add_parser(NAME, help="check files (.txt .md .html .docx .doc .wps .pdf) or standard input (-)")
     check.add_argument("paths", nargs="+", metavar="PATH", help="file to check, or - for standard input")
     check.add_argument("--format", choices=formats(), default="text", help="output format (default: text)")
     check.add_argument("--lines", action="store_true", help="every input line is its own document")
-    check.add_argument("--date", type=iso_date, help="document date YYYY-MM-DD for date-aware rules (default: today)")
+    check.add_argument(
+        "--date",
+        type=iso_date,
+        help="date YYYY-MM-DD for date-aware rules, for documents without their own "
+        "(a web page's publication date comes first; default: today)",
+    )
     check.add_argument(
         "--min-severity",
         type=severity,
@@ -42,6 +48,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="exit 1 when a finding at or above this severity is reported (default: error)",
     )
     add_pipeline_arguments(check)
+    add_project_argument(check)
     check.add_argument(
         "--csv-raw",
         action="store_true",
@@ -74,8 +81,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--annotate comments whole .docx documents; it does not combine with --lines")
     from ..pipeline import ComponentError, Proofreader  # after argument errors, which need no dictionaries
 
+    project = load_project(args)
     try:
-        proofreader = Proofreader(extra_dictionaries=args.dicts, config=pipeline_config(args))
+        proofreader = Proofreader(
+            extra_dictionaries=[*project.dictionaries, *args.dicts],
+            config=project_config(args, project),
+            disabled_rules=project.disabled_rules,
+            severities=project.severities,
+        )
     except (DictionaryError, ComponentError, ConfigError) as e:
         raise UsageError(str(e)) from None
     fail_on = None if args.fail_on == "never" else Severity.parse(args.fail_on)
@@ -86,11 +99,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             docs = list(_documents(path, args.lines))
         except InputError as e:
-            print(f"proofread: {e}", file=sys.stderr)
+            say(str(e))
             input_error = True
             continue
-        texts = [(text, args.date) for _, text in docs]
-        for (doc_id, text), findings in zip(docs, proofreader.pipe(texts, batch_size=args.batch_size)):
+        texts = [(text, date or args.date) for _, text, date in docs]
+        for (doc_id, text, _), findings in zip(docs, proofreader.pipe(texts, batch_size=args.batch_size)):
             shown = [f for f in findings if f.severity >= args.min_severity]
             writer.write(CheckedDocument(doc_id, text, shown))
             failed = failed or any(fail_on is not None and f.severity >= fail_on for f in shown)
@@ -108,7 +121,7 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
 
     source = Path(path)
     if path == "-" or source.suffix.lower() not in DOCX_SUFFIXES:
-        print(f"proofread: {path}: --annotate writes comments into .docx files only; not annotated", file=sys.stderr)
+        say(f"{path}: --annotate writes comments into .docx files only; not annotated")
         return True
     out = out_dir / f"{source.stem}.proofread.docx"
     try:
@@ -117,28 +130,39 @@ def _annotate(path: str, findings: list, out_dir: Path) -> bool:
             raise InputError(path, "--annotate would overwrite the input; choose another directory")
         placed = annotate_docx(source.read_bytes(), path, findings, out)
     except InputError as e:
-        print(f"proofread: {e}", file=sys.stderr)
+        say(str(e))
         return False
     except OSError as e:
-        print(f"proofread: {out}: cannot write: {e.strerror or e}", file=sys.stderr)
+        say(f"{out}: cannot write: {e.strerror or e}")
         return False
-    missed = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
-    print(f"proofread: wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed})", file=sys.stderr)
+    missed = f"，{len(findings) - placed} 处无法定位，见报告" if placed < len(findings) else ""
+    missed_en = f"; {len(findings) - placed} could not be anchored, see the report" if placed < len(findings) else ""
+    say(
+        f"已写出 {out}（批注 {placed} 条{missed}）"
+        f"（wrote {out} ({placed} comment{'s' if placed != 1 else ''}{missed_en})）"
+    )
     return True
 
 
-def _documents(path: str, lines: bool) -> Iterator[tuple[str | int, str]]:
-    """``(id, text)`` for each document in ``path``: the file itself, or each of its lines."""
+def _documents(path: str, lines: bool) -> Iterator[tuple[str | int, str, dt.date | None]]:
+    """``(id, text, date)`` for each document in ``path``: the file itself, or each of its lines.
+
+    A web page is read as a scan reads it: its article (no menus or footers) under its title,
+    with the page's own publication date."""
+    date = None
     if path == "-":
         name, text = "<stdin>", decode(sys.stdin.buffer.read(), "<stdin>")
-    else:
+    elif lines:
         name, text = path, read_document(path)
+    else:
+        page = read_page(path)
+        name, text, date = path, page.document, page.date
     if lines:
         rows = text.split("\n")
         if rows and rows[-1] == "":
             rows.pop()  # a final newline ends the last line; it does not start another
-        yield from ((n, row[:-1] if row.endswith("\r") else row) for n, row in enumerate(rows, 1))
+        yield from ((n, row[:-1] if row.endswith("\r") else row, None) for n, row in enumerate(rows, 1))
         return
     if not text.strip():
         raise InputError(name, "empty document, nothing to check")
-    yield name, text
+    yield name, text, date

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from ..finding import Severity
-from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, iso_date
-from .pipeline_args import add_pipeline_arguments, pipeline_config
+from .common import EXIT_FINDINGS, EXIT_OK, FAIL_ON, UsageError, interrupt_once, iso_date, say
+from .pipeline_args import add_pipeline_arguments, add_project_argument, load_project, project_config
 
 NAME = "scan"
 
@@ -37,7 +37,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "default: the JSONL unit field, else the top folder name",
     )
     add_pipeline_arguments(scan)
+    add_project_argument(scan)
     scan.add_argument("--date", type=iso_date, help="date for articles without one, YYYY-MM-DD (default: today)")
+    scan.add_argument(
+        "--since", type=iso_date, metavar="YYYY-MM-DD", help="inspection period: check articles published from this day"
+    )
+    scan.add_argument(
+        "--until",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="inspection period: check articles published up to this day; 栏目 updates are measured to it "
+        "(default: today). Articles without a date are always checked",
+    )
     scan.add_argument(
         "--max-size",
         type=float,
@@ -63,6 +74,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="findings.csv with the exact text in every cell, even where a spreadsheet would run it as a formula "
         "(by default a cell starting with = + - @ tab or CR gets a leading '; report.xlsx holds text cells anyway)",
     )
+    scan.add_argument(
+        "--per-unit",
+        action="store_true",
+        help="also write one 整改 workbook per unit to send to it (OUT/整改/<unit>.xlsx: its findings, "
+        "its 栏目 past their update interval or blank)",
+    )
+    scan.add_argument(
+        "--verdicts",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read a supervisor's verdicts (核实状态 已核实 / 误报) from a marked report.xlsx or 整改 workbook, "
+        "findings.csv, or report.html's export (verdicts.json); they are kept for later scans (repeatable)",
+    )
     scan.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     # For benchmarks: a comma-separated component list instead of the default pipeline.
     scan.add_argument("--components", help=argparse.SUPPRESS)
@@ -76,8 +101,10 @@ def run(args: argparse.Namespace) -> int:
     from ..config import ConfigError
     from ..dictionaries import DictionaryError
     from ..pipeline import ComponentError
+    from ..report.updates import DEFAULT_INTERVALS
     from ..scan import ScanOptions, UnitMap, run_scan
     from ..scan.store import StoreError
+    from ..scan.verdicts import VerdictError, read_verdicts
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -85,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--batch-size must be at least 1")
     if args.max_size <= 0:
         raise UsageError("--max-size must be positive")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError("--since is after --until")
     sources = [Path(s) for s in args.sources]
     missing = next((s for s in sources if not s.exists()), None)
     if missing is not None:
@@ -92,11 +121,17 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
+    project = load_project(args)
     try:
         units = UnitMap.load(args.units) if args.units else UnitMap()
+        units = UnitMap(units.rules + list(project.units))  # --units first: it wins over the project file
     except OSError as e:
         raise UsageError(f"{args.units}: cannot read unit mapping: {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(str(e)) from None
+    try:
+        verdicts = [v for name in args.verdicts for v in read_verdicts(name)]
+    except VerdictError as e:
         raise UsageError(str(e)) from None
     progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     components = [c.strip() for c in args.components.split(",") if c.strip()] if args.components else None
@@ -108,44 +143,63 @@ def run(args: argparse.Namespace) -> int:
         out,
         workers=args.workers,
         units=units,
-        dicts=args.dicts,
+        dicts=[*project.dictionaries, *args.dicts],
         components=components,
-        config=pipeline_config(args),
+        config=project_config(args, project),
+        disabled_rules=project.disabled_rules,
+        severities=dict(project.severities),
+        intervals={**DEFAULT_INTERVALS, **project.update_intervals},
         date=args.date,
         max_bytes=int(args.max_size * 2**20),
         batch_articles=args.batch_size,
         progress=progress,
         csv_raw=args.csv_raw,
+        since=args.since,
+        until=args.until,
+        per_unit=args.per_unit,
+        verdicts=verdicts,
     )
     try:
-        result = run_scan(options)
+        with interrupt_once():
+            result = run_scan(options)
     except (DictionaryError, ComponentError, ConfigError) as e:
         raise UsageError(str(e)) from None
     except (sqlite3.DatabaseError, StoreError) as e:
         raise UsageError(f"{out}: {e}") from None
     counts = result.counts
-    rate = f", {result.checked / result.seconds:,.1f} articles/s" if result.checked and result.seconds > 0 else ""
-    print(
-        f"proofread: {result.items} items: {counts.get('done', 0)} articles checked, "
-        f"{counts.get('failed', 0)} unreadable; this run checked {result.checked}{rate}"
-        f"{f', removed {result.removed}' if result.removed else ''}",
-        file=sys.stderr,
+    outside = counts.get("outside", 0)
+    rate = result.checked / result.seconds if result.checked and result.seconds > 0 else 0.0
+    english = (
+        f"{result.items} items: {counts.get('done', 0)} articles checked, {counts.get('failed', 0)} unreadable; "
+        f"this run checked {result.checked}{f', {rate:,.1f} articles/s' if rate else ''}"
+        f"{f', removed {result.removed}' if result.removed else ''}"
+        f"{f', {outside} outside the period' if outside else ''}"
     )
-    print(f"proofread: reports in {out}: {', '.join(p.name for p in result.reports)}", file=sys.stderr)
+    say(
+        f"共 {result.items} 项：已检查文章 {counts.get('done', 0)} 篇，无法读取 {counts.get('failed', 0)} 个；"
+        f"本次检查 {result.checked} 篇{f'（每秒 {rate:,.1f} 篇）' if rate else ''}"
+        f"{f'，移除 {result.removed} 篇' if result.removed else ''}"
+        f"{f'，{outside} 篇不在检查期内' if outside else ''}（{english}）"
+    )
+    say(f"报告在 {out}：{'、'.join(p.name for p in result.reports)}")
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if _worst(out) >= Severity.parse(args.fail_on) else EXIT_OK
 
 
 def _worst(out: Path) -> int:
-    """The highest severity found in the whole archive (0 when none)."""
+    """The highest severity found in the whole archive (0 when none); false alarms do not count."""
+    from ..report.data import LOCATION_SQL
     from ..scan.store import DB_NAME
 
     db = sqlite3.connect(out / DB_NAME)
     try:
-        rows = db.execute(
-            "SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article WHERE a.status = 'done'"
-        ).fetchall()
+        rows = db.execute(f"""
+            SELECT DISTINCT f.severity FROM findings f JOIN articles a ON a.id = f.article
+            WHERE a.status = 'done' AND NOT EXISTS (
+                SELECT 1 FROM verdicts v WHERE v.verdict = 'false_alarm' AND v.unit = a.unit
+                AND v.location = {LOCATION_SQL} AND v.sentence = f.sentence AND v.rule = f.rule)
+        """).fetchall()
     finally:
         db.close()
     return max((int(Severity.parse(s)) for (s,) in rows), default=0)

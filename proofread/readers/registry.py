@@ -62,22 +62,32 @@ def scanned_suffixes() -> set[str]:
 def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """The checkable text of a file, chosen by its suffix (unknown suffixes: plain text)."""
     path = Path(path)
+    return reader_for(path.suffix.lower(), str(path)).text(_read_bytes(path, max_bytes), str(path))
+
+
+def read_page(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Article:
+    """A file as a scan reads it: a published page's title, date, URL, 栏目 and main text
+    (``Article.document`` is the text to check); other formats: the whole text."""
+    path = Path(path)
+    reader_for(path.suffix.lower(), str(path))  # an unsupported format is refused before it is read
+    return read_article(_read_bytes(path, max_bytes), str(path), path.suffix.lower())
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     name = str(path)
-    chosen = reader_for(path.suffix.lower(), name)
     try:
         if path.is_dir():
             raise InputError(name, "is a directory (use `proofread scan` for folders)")
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(name, f"file too large ({size / 2**20:.0f} MB; limit {max_bytes / 2**20:.0f} MB)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
     except OSError as e:
         raise InputError(name, f"cannot read: {e.strerror or e}") from None
-    return chosen.text(data, name)
 
 
 def document_text(data: bytes, name: str, suffix: str) -> str:

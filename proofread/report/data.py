@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+
+from .updates import BLANK, STALE, ColumnRow, days_since, status
 
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One line of the summary table, as in the notice's attachment tables."""
+    """One line of the summary table, as in the notice's attachment tables. Findings marked
+    误报 (false alarm) are counted apart and nowhere else."""
 
     unit: str
     checked: int  # articles read and checked
     with_findings: int
     with_errors: int  # articles with at least one finding of severity ``error``
-    findings: int
+    findings: int  # open and confirmed
     failed: int  # files that could not be read
+    open: int = 0
+    confirmed: int = 0
+    false_alarms: int = 0
+    latest: str = ""  # the unit's latest publication date: what its home page shows
+    days: int | None = None
+    home: str = ""  # the home page's update status (updates.OK, STALE, ...)
+    stale_columns: int = 0
+    blank_columns: int = 0
+    dropped: int = 0  # blocks of visible page text not checked (menus, footers), all pages
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,8 @@ class FindingRow:
     message: str
     sentence: str
     offset: int
+    column: str  # the article's 栏目
+    verdict: str  # "" (open), "confirmed" or "false_alarm": a supervisor's, kept across rescans
 
 
 @dataclass(frozen=True)
@@ -51,38 +66,89 @@ class FailedRow:
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Where a verdict finds its finding again: the article's URL, else its path in its source.
+LOCATION_SQL = "CASE WHEN a.url != '' THEN a.url ELSE a.path END"
 
 
-def unit_rows(db: sqlite3.Connection) -> list[UnitRow]:
-    """Per unit, by name; pending articles (an interrupted run) are not counted as checked."""
-    rows = db.execute("""
-        SELECT a.unit,
-               SUM(a.status = 'done'),
-               SUM(a.status = 'done' AND f.n > 0),
-               SUM(a.status = 'done' AND f.errors > 0),
-               SUM(COALESCE(f.n, 0)),
-               SUM(a.status = 'failed')
-        FROM articles a
-        LEFT JOIN (SELECT article, COUNT(*) AS n, SUM(severity = 'error') AS errors
-                   FROM findings GROUP BY article) f ON f.article = a.id
-        GROUP BY a.unit ORDER BY a.unit
-    """).fetchall()
-    return [UnitRow(u, c or 0, w or 0, e or 0, n or 0, x or 0) for u, c, w, e, n, x in rows]
+def location(url: str, path: str) -> str:
+    """The article part of a verdict's key (as :data:`LOCATION_SQL`)."""
+    return url or path
+
+
+def unit_rows(
+    db: sqlite3.Connection,
+    findings: list[FindingRow],
+    columns: list[ColumnRow],
+    *,
+    as_of: dt.date,
+    home_interval: int | None,
+) -> list[UnitRow]:
+    """Per unit, by name; pending articles (an interrupted run) are not counted as checked.
+    ``findings``: every finding, false alarms included (they are counted apart)."""
+    articles = db.execute(
+        """
+        SELECT unit, SUM(status = 'done'), SUM(status = 'failed'), SUM(dropped),
+               MAX(CASE WHEN status IN ('done', 'outside') AND date <= ? THEN date END)
+        FROM articles GROUP BY unit ORDER BY unit
+        """,
+        (as_of.isoformat(),),
+    ).fetchall()
+    rows = []
+    for unit, checked, failed, dropped, latest in articles:
+        mine = [f for f in findings if f.unit == unit]
+        shown = [f for f in mine if f.verdict != "false_alarm"]
+        days = days_since(latest, as_of)
+        stale = sum(c.unit == unit and c.status == STALE for c in columns)
+        blank = sum(c.unit == unit and c.status == BLANK for c in columns)
+        rows.append(
+            UnitRow(
+                unit,
+                checked or 0,
+                len({(f.source, f.path) for f in shown}),
+                len({(f.source, f.path) for f in shown if f.severity == "error"}),
+                len(shown),
+                failed or 0,
+                sum(f.verdict == "" for f in mine),
+                sum(f.verdict == "confirmed" for f in mine),
+                len(mine) - len(shown),
+                latest or "",
+                days,
+                status(1 if latest else 0, days, home_interval),
+                stale,
+                blank,
+                dropped or 0,
+            )
+        )
+    return rows
 
 
 def total_row(rows: list[UnitRow]) -> UnitRow:
-    return UnitRow(
-        "合计 Total",
-        *(sum(getattr(r, f) for r in rows) for f in ("checked", "with_findings", "with_errors", "findings", "failed")),
+    counted = (
+        "checked",
+        "with_findings",
+        "with_errors",
+        "findings",
+        "failed",
+        "open",
+        "confirmed",
+        "false_alarms",
+        "stale_columns",
+        "blank_columns",
+        "dropped",
     )
+    sums = {name: sum(getattr(r, name) for r in rows) for name in counted}
+    return UnitRow("合计", latest=max((r.latest for r in rows), default=""), **sums)
 
 
 def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:
     """Every finding, by unit, then severity (errors first), then article and position."""
-    rows = db.execute("""
+    rows = db.execute(f"""
         SELECT a.unit, a.source, a.path, a.title, a.url, a.date, f.start, f."end", f.original, f.suggestions,
-               f.category, f.severity, f.rule, f.source, f.confidence, f.message, f.sentence, f.offset
+               f.category, f.severity, f.rule, f.source, f.confidence, f.message, f.sentence, f.offset,
+               a.column_name, COALESCE(v.verdict, '')
         FROM findings f JOIN articles a ON a.id = f.article
+        LEFT JOIN verdicts v ON v.unit = a.unit AND v.location = {LOCATION_SQL} AND v.sentence = f.sentence
+                             AND v.rule = f.rule
         WHERE a.status = 'done'
     """).fetchall()
     found = [FindingRow(*row) for row in rows]

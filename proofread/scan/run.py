@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -44,7 +46,11 @@ def run_scan(
     options.out.mkdir(parents=True, exist_ok=True)
     store = Store(options.out)
     try:
+        store.add_verdicts(options.verdicts)
         run = store.new_run()
+        store.set_period(_iso(options.since), _iso(options.until))
+        if proofreader is None:  # a given proofreader's rules are the caller's to keep stable
+            store.set_rules(options.rules_digest())
         seen = _Counter(iter_items(options.sources, options.units, max_bytes=options.max_bytes))
         todo = list(store.register(seen, run))
         removed = store.forget_unseen(run)
@@ -53,16 +59,26 @@ def run_scan(
             checker = build_checker(options, proofreader)
             checker.proofreader.check("预热分词词典。")  # load jieba once, before workers fork
             progress = Progress(len(todo), enabled=options.progress, stream=stream or sys.stderr)
+            checking = check_all(checker, _chunks(todo, options.batch_articles), options.workers, options)
+            # closing: on Ctrl-C the workers are stopped here and now, not whenever the generator is collected
             try:
-                for results in check_all(checker, _chunks(todo, options.batch_articles), options.workers, options):
-                    store.save(results)
-                    done_chars = sum(r.chars for r in results)
-                    chars += done_chars
-                    progress.advance(len(results), done_chars)
+                with contextlib.closing(checking):
+                    for results in checking:
+                        store.save(results)
+                        done_chars = sum(r.chars for r in results)
+                        chars += done_chars
+                        progress.advance(len(results), done_chars)
             finally:
                 progress.close()
             hits = checker.cache.hits
-        reports = write_reports(store.db, options.out, csv_raw=options.csv_raw)
+        reports = write_reports(
+            store.db,
+            options.out,
+            csv_raw=options.csv_raw,
+            as_of=options.as_of or options.until,
+            intervals=options.intervals,
+            per_unit=options.per_unit,
+        )
         return ScanResult(
             seen.count, len(todo), removed, store.counts(), time.monotonic() - started, chars, hits, reports
         )
@@ -81,6 +97,10 @@ class _Counter:
         for item in self.items:
             self.count += 1
             yield item
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _chunks(todo: list[tuple[int, Item]], size: int) -> Iterator[list[tuple[int, Item]]]:

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .sources import Item
+from .verdicts import Verdict
 
 DB_NAME = "scan.sqlite"
 LOCK_NAME = "scan.lock"
 LOCK_WAIT = 3.0  # seconds
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Columns added since schema 1: an older folder gets them, and its articles are read again to fill them.
+_ADDED_COLUMNS = {"column_name": "TEXT NOT NULL DEFAULT ''", "dropped": "INTEGER NOT NULL DEFAULT 0"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,13 +31,15 @@ CREATE TABLE IF NOT EXISTS articles (
     path TEXT NOT NULL,
     unit TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
-    status TEXT NOT NULL,          -- pending, done, failed
+    status TEXT NOT NULL,          -- pending, done, failed, outside (published outside --since/--until)
     reason TEXT NOT NULL DEFAULT '',
     title TEXT NOT NULL DEFAULT '',
     url TEXT NOT NULL DEFAULT '',
     date TEXT NOT NULL DEFAULT '',
     chars INTEGER NOT NULL DEFAULT 0,
     digest TEXT NOT NULL DEFAULT '',
+    column_name TEXT NOT NULL DEFAULT '',  -- 栏目
+    dropped INTEGER NOT NULL DEFAULT 0,    -- blocks of the page's visible text not checked
     run INTEGER NOT NULL,
     UNIQUE (source, path)
 );
@@ -54,6 +59,15 @@ CREATE TABLE IF NOT EXISTS findings (
     offset INTEGER NOT NULL        -- where ``original`` starts in ``sentence``
 );
 CREATE INDEX IF NOT EXISTS findings_article ON findings(article);
+-- A supervisor's verdict on a finding, kept across rescans: keyed by what the finding is, not by row ids.
+CREATE TABLE IF NOT EXISTS verdicts (
+    unit TEXT NOT NULL,
+    location TEXT NOT NULL,        -- the article's URL, else its path
+    sentence TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    verdict TEXT NOT NULL,         -- confirmed, false_alarm
+    PRIMARY KEY (unit, location, sentence, rule)
+);
 CREATE INDEX IF NOT EXISTS articles_status ON articles(status);
 """
 
@@ -90,6 +104,9 @@ class Checked:
     digest: str = ""
     findings: tuple[tuple, ...] = ()
     retry: bool = False  # a failure of ours, not of the file: check it again on the next run
+    column: str = ""
+    dropped: int = 0
+    outside: bool = False  # published outside the scan's period: recorded (for 栏目 updates), not checked
 
 
 class Store:
@@ -102,9 +119,18 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
         version = self.meta("schema")
-        if version not in (None, SCHEMA_VERSION):
+        if version not in (None, "1", SCHEMA_VERSION):
             raise StoreError(f"written by another version of proofread (schema {version}); use a new --out")
+        self._add_columns()
         self.set_meta("schema", SCHEMA_VERSION)
+
+    def _add_columns(self) -> None:
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        missing = [name for name in _ADDED_COLUMNS if name not in have]
+        for name in missing:
+            self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} {_ADDED_COLUMNS[name]}")
+        if missing:
+            self.db.execute("UPDATE articles SET fingerprint = '' WHERE status = 'done'")
 
     def close(self) -> None:
         self.db.close()
@@ -176,6 +202,34 @@ class Store:
             raise
         return todo
 
+    def set_rules(self, digest: str) -> None:
+        """Record what decides the findings (``ScanOptions.rules_digest``); when it changed,
+        every article is checked again."""
+        if self.meta("rules") not in (None, digest):
+            self.db.execute("UPDATE articles SET fingerprint = '' WHERE status IN ('done', 'outside')")
+        self.set_meta("rules", digest)
+
+    def set_period(self, since: str, until: str) -> None:
+        """Record the inspection period; when it changed, articles it now leaves out lose their
+        findings and those left out before are read again."""
+        period = f"{since}..{until}"
+        if self.meta("period") in (None, period):
+            self.set_meta("period", period)
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("UPDATE articles SET fingerprint = '' WHERE status = 'outside'")
+            outside = "status = 'done' AND date != '' AND ((? != '' AND date < ?) OR (? != '' AND date > ?))"
+            bounds = (since, since, until, until)
+            db.execute(f"DELETE FROM findings WHERE article IN (SELECT id FROM articles WHERE {outside})", bounds)
+            db.execute(f"UPDATE articles SET status = 'outside' WHERE {outside}", bounds)
+            self.set_meta("period", period)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def forget_unseen(self, run: int) -> int:
         """Drop articles no longer in the sources (and their findings)."""
         cur = self.db.execute("DELETE FROM articles WHERE run != ?", (run,))
@@ -202,14 +256,45 @@ class Store:
                     [(r.id, *row) for row in r.findings],
                 )
                 db.execute(
-                    "UPDATE articles SET status='done', reason='', title=?, url=?, date=?, chars=?, digest=? "
-                    "WHERE id=?",
-                    (r.title, r.url, r.date, r.chars, r.digest, r.id),
+                    "UPDATE articles SET status=?, reason='', title=?, url=?, date=?, chars=?, digest=?, "
+                    "column_name=?, dropped=? WHERE id=?",
+                    (
+                        "outside" if r.outside else "done",
+                        r.title,
+                        r.url,
+                        r.date,
+                        r.chars,
+                        r.digest,
+                        r.column,
+                        r.dropped,
+                        r.id,
+                    ),
                 )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def add_verdicts(self, verdicts: Iterable[Verdict]) -> int:
+        """Remember a supervisor's verdicts (a later one replaces an earlier one; "" forgets it)."""
+        db = self.db
+        n = 0
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for v in verdicts:
+                key = (v.unit, v.location, v.sentence, v.rule)
+                if v.verdict:
+                    db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?)", (*key, v.verdict))
+                else:
+                    db.execute(
+                        "DELETE FROM verdicts WHERE unit = ? AND location = ? AND sentence = ? AND rule = ?", key
+                    )
+                n += 1
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return n
 
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())

@@ -15,7 +15,7 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -58,10 +58,19 @@ class SentenceLRU(OrderedDict):
 class BatchChecker:
     """Reads and checks batches of items with one proofreader (one per process)."""
 
-    def __init__(self, proofreader: Proofreader, *, max_bytes: int, default_date: dt.date | None) -> None:
+    def __init__(
+        self,
+        proofreader: Proofreader,
+        *,
+        max_bytes: int,
+        default_date: dt.date | None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> None:
         self.proofreader = proofreader
         self.max_bytes = max_bytes
         self.default_date = default_date
+        self.since, self.until = since, until
         self.cache = SentenceLRU()
         self.zips: dict[str, zipfile.ZipFile] = {}
 
@@ -74,6 +83,18 @@ class BatchChecker:
                 out[article_id] = Checked(article_id, reason=e.reason)
             except Exception as e:  # a bad file never stops the scan
                 out[article_id] = Checked(article_id, reason=f"cannot read ({type(e).__name__}: {e})")
+        for article_id, doc in [entry for entry in loaded if self._outside(entry[1].date)]:
+            out[article_id] = Checked(  # its date and 栏目 count for the 栏目 updates; its text is not checked
+                article_id,
+                title=doc.title,
+                url=doc.url,
+                date=doc.date.isoformat() if doc.date else "",
+                digest=doc.digest,
+                column=doc.column,
+                dropped=doc.dropped,
+                outside=True,
+            )
+        loaded = [entry for entry in loaded if entry[0] not in out]
         texts = [(doc.text, doc.date) for _, doc in loaded]
         try:
             results = list(
@@ -99,8 +120,16 @@ class BatchChecker:
                 chars=len(doc.text),
                 digest=doc.digest,
                 findings=tuple(finding_rows(doc.text, findings)),
+                column=doc.column,
+                dropped=doc.dropped,
             )
         return [out[article_id] for article_id, _ in batch]
+
+    def _outside(self, date: dt.date | None) -> bool:
+        """Published outside the period (an article without a date is checked)."""
+        return date is not None and (
+            (self.since is not None and date < self.since) or (self.until is not None and date > self.until)
+        )
 
 
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
@@ -108,9 +137,15 @@ def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) 
     # Worker processes already use every core: one model thread each.
     config = with_threads(options.config, 1) if options.workers > 1 else dict(options.config)
     proofreader = proofreader or Proofreader(
-        extra_dictionaries=options.dicts, components=options.components, config=config
+        extra_dictionaries=options.dicts,
+        components=options.components,
+        config=config,
+        disabled_rules=options.disabled_rules,
+        severities=options.severities,
     )
-    return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+    return BatchChecker(
+        proofreader, max_bytes=options.max_bytes, default_date=options.date, since=options.since, until=options.until
+    )
 
 
 def finding_rows(text: str, findings: list[Finding]) -> Iterator[tuple]:
@@ -161,7 +196,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def check_all(
     checker: BatchChecker, batches: Iterable[list[tuple[int, Item]]], workers: int, options: ScanOptions
-) -> Iterator[list[Checked]]:
+) -> Generator[list[Checked], None, None]:
     """Results of every batch, as they complete (any order).
 
     A worker that dies (killed for memory, a crash in native code) takes the batches in
@@ -186,6 +221,7 @@ def check_all(
     suspects: deque[list[tuple[int, Item]]] = deque()  # single articles to retry alone
     batches = iter(batches)
     exhausted = False
+    finished = False
     try:
         while True:
             if suspects:
@@ -201,6 +237,7 @@ def check_all(
                     else:
                         pending[pool.submit(_run_in_worker, more)] = more
             if not pending:
+                finished = True
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
@@ -226,4 +263,22 @@ def check_all(
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = new_pool()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            stop_pool(pool)
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 0.5) -> None:
+    """Stop a pool at once (Ctrl-C, an error, the consumer gone): its workers hold nothing the
+    store needs, and idle ones would otherwise keep the interpreter's exit join waiting forever."""
+    processes = list((pool._processes or {}).values())  # private, but the only handle on the workers
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(grace)

@@ -73,6 +73,14 @@ _DATE_META = (
     "releasedate",
     "createdate",
 )
+_URL_META = ("url", "og:url", "dc.identifier")
+_COLUMN_META = ("columnname", "column", "channelname", "channel", "catalog")
+# Where a page says which 栏目 it is in: a breadcrumb element, or a "当前位置：" line.
+_CRUMB_MARK = re.compile(r"(?:^|[-_\s])(?:breadcrumbs?|crumbs?|location|position|dqwz|wz)(?:$|[-_\s\d])", re.I)
+_CRUMB_LABEL = re.compile(r"^.*?(?:当前位置|您的位置|您现在的位置|所在位置|当前栏目)\s*[:：]\s*")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|＞|→|>>|/|\\)\s*")
+_CRUMB_NOT_COLUMN = {"正文", "详情", "内容", "正文内容", "文章详情", "阅读正文", "详细信息", "浏览文章"}
+_HIDDEN = {"head", "script", "style", "noscript", "template", "title"}
 _DATE_TEXT = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _DATE_LABEL = re.compile(r"(?:发布|发表|印发|成文|更新)?(?:时间|日期)\s*[:：]?\s*")
 
@@ -84,6 +92,14 @@ class Article:
     title: str
     date: dt.date | None
     text: str
+    url: str = ""  # the live page's address, as the page gives it
+    column: str = ""  # its 栏目, as the page names it (meta tag or breadcrumb)
+    dropped: int = 0  # blocks of visible text left out of ``text`` (menus, footers, captions)
+
+    @property
+    def document(self) -> str:
+        """The text that is checked: the title (when there is one) on its own line, then the main text."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
 
 
 class _Node:
@@ -120,6 +136,8 @@ class _Tree(HTMLParser):
         self.title = ""
         self.h1: list[str] = []
         self.time: str = ""
+        self.canonical = ""
+        self.crumb: _Node | None = None
         self._in_title = self._in_h1 = False
         self._links = 0
 
@@ -134,6 +152,8 @@ class _Tree(HTMLParser):
             if key and "content" in attrs_d:
                 self.meta.setdefault(key, attrs_d["content"].strip())
             return
+        if tag == "link" and "canonical" in attrs_d.get("rel", "").lower().split() and not self.canonical:
+            self.canonical = attrs_d.get("href", "").strip()
         if tag == "time" and not self.time:
             self.time = attrs_d.get("datetime", "")
         if tag == "title":
@@ -151,6 +171,8 @@ class _Tree(HTMLParser):
         marker = f"{attrs_d.get('class', '')} {attrs_d.get('id', '')}"
         if tag in _DROP_TAGS or (marker.strip() and _BOILERPLATE.search(marker)):
             node.dropped = True
+        if self.crumb is None and marker.strip() and _CRUMB_MARK.search(marker):
+            self.crumb = node
         self.current.children.append(node)
         self.current = node
 
@@ -216,14 +238,94 @@ def extract_article(markup: str) -> Article:
     except Exception:  # html.parser is lenient; what it rejects keeps what was read
         pass
     tree.finish()
-    main = _main_block(tree)
-    text = html_text(_without_dropped(markup, main)) if main is not None else ""
+    regions = _regions(tree, _main_block(tree))
+    text = "\n".join(t for t in (html_text(_without_dropped(markup, n)) for n in regions) if t)
     title = _title(tree)
     text = _strip_title(text, title)
-    return Article(title=title, date=_date(tree, markup, text), text=text)
+    visible = html_text(markup)
+    return Article(
+        title=title,
+        date=_date(tree, visible, text),
+        text=text,
+        url=_url(tree),
+        column=_column(tree, markup, visible, title),
+        dropped=_dropped(tree, markup, regions, title),
+    )
 
 
-def _main_block(tree: _Tree) -> _Node | None:
+def _regions(tree: _Tree, main: _Node) -> list[_Node]:
+    """The main block and every paragraph of article text outside it, in page order.
+
+    A page may hold its article in more than one container (the body, then an attachment
+    list or a closing paragraph in a sibling block): a paragraph the scoring counts as text
+    is never dropped for being outside the best container.
+    """
+    while main.parent is not None and _is_paragraph(main.parent):
+        main = main.parent  # text right inside an enclosing block belongs to the article too
+    inside = set(map(id, tree._walk(main)))
+    above = set()
+    node: _Node | None = main
+    while node is not None:
+        above.add(id(node))
+        node = node.parent
+    taken: list[_Node] = []
+    stack = [tree.root]
+    while stack:
+        n = stack.pop()
+        if id(n) in inside or n.dropped:
+            continue
+        if id(n) not in above and _is_paragraph(n):
+            taken.append(n)  # its descendants come with it
+            continue
+        stack.extend(n.children)
+    return sorted([main, *taken], key=lambda n: n.start)
+
+
+def _is_paragraph(node: _Node) -> bool:
+    return not node.dropped and node.tag in _PARAGRAPHS and node.text - node.link_text >= 10
+
+
+def _dropped(tree: _Tree, markup: str, regions: list[_Node], title: str) -> int:
+    """Blocks of visible, non-link text that are not in the checked text (the title is: on its own line)."""
+    kept: set[int] = set()
+    for region in regions:
+        kept.update(id(n) for n in tree._walk(region) if not n.dropped)
+    count = 0
+    stack = [tree.root]
+    while stack:
+        n = stack.pop()
+        if n.tag in _HIDDEN:
+            continue
+        if n.text - n.link_text > 0 and id(n) not in kept and n is not tree.root:
+            count += html_text(markup[n.start : n.end]) != title
+        stack.extend(n.children)
+    return count
+
+
+def _url(tree: _Tree) -> str:
+    for value in (tree.meta.get("url", ""), tree.canonical, *(tree.meta.get(k, "") for k in _URL_META[1:])):
+        if value.lower().startswith(("http://", "https://")):
+            return value
+    return ""
+
+
+def _column(tree: _Tree, markup: str, visible: str, title: str) -> str:
+    """The page's 栏目: a meta tag (ColumnName, as TRS and similar CMSs write), else the last
+    step of its breadcrumb that is not the article itself."""
+    for key in _COLUMN_META:
+        if tree.meta.get(key):
+            return _clean(tree.meta[key])
+    trails = [html_text(markup[tree.crumb.start : tree.crumb.end])] if tree.crumb is not None else []
+    trails += [line for line in visible.split("\n") if _CRUMB_LABEL.match(line)]
+    for trail in trails:
+        steps = [_clean(s) for s in _CRUMB_SPLIT.split(_CRUMB_LABEL.sub("", _clean(trail)))]
+        steps = [s for s in steps if s and s not in _CRUMB_NOT_COLUMN and s != title]
+        if steps:
+            return steps[-1]
+    return ""
+
+
+def _main_block(tree: _Tree) -> _Node:
     """The container with the highest paragraph score (boilerplate subtrees excluded)."""
     scores: dict[int, float] = {}
     nodes: dict[int, _Node] = {}
@@ -285,7 +387,7 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def _date(tree: _Tree, markup: str, text: str) -> dt.date | None:
+def _date(tree: _Tree, visible: str, text: str) -> dt.date | None:
     for key in _DATE_META:
         found = parse_date(tree.meta.get(key, ""))
         if found:
@@ -295,7 +397,6 @@ def _date(tree: _Tree, markup: str, text: str) -> dt.date | None:
         return found
     # A labelled date in the visible page ("发布时间：2022-03-01"), else a date on the
     # article's first line (the line under the title: "2021年05月10日 来源：县政府办").
-    visible = html_text(markup)
     for m in _DATE_LABEL.finditer(visible):
         found = parse_date(visible[m.end() : m.end() + 24], anchored=True)
         if found:

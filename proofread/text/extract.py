@@ -162,9 +162,9 @@ def html_text(markup: str) -> str:
 
 def docx_text(data: bytes, name: str) -> str:
     """Paragraphs and table cells (nested tables too, merged cells once) of a .docx in document
-    order, one paragraph a line."""
+    order, one paragraph a line; then the text of its headers and footers (“××局文件”)."""
     try:
-        return "\n".join(p.text for p in docx_paragraphs(open_docx(data, name)))
+        return "\n".join(p.text for p in docx_all_paragraphs(open_docx(data, name))[0])
     except InputError:
         raise
     except Exception as e:  # python-docx/lxml raise many types for corrupt parts
@@ -199,6 +199,32 @@ def docx_paragraphs(container, seen: set | None = None) -> Iterator:
                 if cell._tc not in seen:
                     seen.add(cell._tc)
                     yield from docx_paragraphs(cell, seen)  # cells may hold tables of their own
+
+
+_HEADERS_FOOTERS = (
+    "first_page_header",
+    "header",
+    "even_page_header",
+    "first_page_footer",
+    "footer",
+    "even_page_footer",
+)
+
+
+def docx_all_paragraphs(document) -> tuple[list, int]:
+    """The body's paragraphs (:func:`docx_paragraphs`), then the non-empty paragraphs of each
+    header and footer once (sections share a linked one); and how many are the body's."""
+    body = list(docx_paragraphs(document))
+    margins: list = []
+    seen: set[int] = set()
+    for section in document.sections:
+        for kind in _HEADERS_FOOTERS:
+            part = getattr(section, kind)
+            if part.is_linked_to_previous or id(part.part) in seen:
+                continue  # no definition of its own: the previous section's, already read
+            seen.add(id(part.part))
+            margins.extend(p for p in docx_paragraphs(part) if p.text.strip())
+    return body + margins, len(body)
 
 
 def first_line(e: Exception) -> str:
