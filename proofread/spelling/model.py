@@ -420,7 +420,7 @@ class SpellingModel:
         key, first = np.unique(key, return_index=True)
         g0, c1, c2, wfreq = g0[first], c1[first], c2[first], wfreq[first]
         # Only common words that the corpus attests as a bigram (keeps the candidate count small).
-        cand_bi = self._bigram_log_counts(c1, c2)
+        cand_bi = self.bigram_log_counts(c1, c2)
         keep = (wfreq >= PAIR_MIN_LOG_FREQ) & np.isfinite(cand_bi)
         g0, c1, c2, wfreq, cand_bi = g0[keep], c1[keep], c2[keep], wfreq[keep], cand_bi[keep]
         sentence = np.searchsorted(starts, g0, "right") - 1
@@ -438,7 +438,7 @@ class SpellingModel:
         keep = gain > self.min_gain
         g0, c1, c2, wfreq, cand_bi, sentence, gain = (a[keep] for a in (g0, c1, c2, wfreq, cand_bi, sentence, gain))
         before, delta, valid = before[keep], delta[keep], valid[keep]
-        orig_bi = self._bigram_log_counts(flat[g0], flat[g0 + 1])
+        orig_bi = self.bigram_log_counts(flat[g0], flat[g0 + 1])
         olen = np.maximum(orig_len[g0], orig_len[g0 + 1])
         o = flat[g0]
         log_freq = self.lm.log_unigram
@@ -497,7 +497,8 @@ class SpellingModel:
         changed[:, SEG_WINDOW : SEG_WINDOW + width] = new
         return self.lattice.best_logp(changed) - before
 
-    def _bigram_log_counts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def bigram_log_counts(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """ln count of each bigram of char ids ``a b`` in the model's text (``-inf`` where unseen)."""
         return self.lm.log_counts(2, (a.astype(np.uint64) << np.uint64(16)) | b.astype(np.uint64))
 
     def _gain(self, flat: np.ndarray, g: np.ndarray, c: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, ...]:

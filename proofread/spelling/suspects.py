@@ -134,7 +134,7 @@ class SuspectFinder:
         fill_g, fill_c, _, fill_f = m.word_fillers(flat, g)
         sentence = np.searchsorted(starts, g, "right") - 1
         keep = m.is_cjk(fill_c)
-        cg, cc, cf = self._fillers_to_score(flat, fill_g[keep], fill_c[keep], fill_f[keep])
+        cg, cc, alike = self._fillers_to_score(flat, fill_g[keep], fill_c[keep], fill_f[keep])
         ends = (starts + lengths)[np.searchsorted(starts, cg, "right") - 1]
         gain = (
             np.concatenate(
@@ -146,7 +146,6 @@ class SuspectFinder:
             if len(cg)
             else np.zeros(0)
         )
-        alike = self._alike(flat[cg], cc)
         # Rank each position's replacements: by gain, an alike one counting ALIKE_BONUS more.
         order = np.lexsort((-(gain + ALIKE_BONUS * alike), cg))
         cg, cc, gain, alike = cg[order], cc[order], gain[order], alike[order]
@@ -177,9 +176,10 @@ class SuspectFinder:
     def _fillers_to_score(
         self, flat: np.ndarray, g: np.ndarray, c: np.ndarray, freq: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The (position, char) pairs worth a language-model score: at each position every alike
-        filler and the ``max_fillers`` fillers of the most frequent words (a function word
-        completes hundreds of rare words; scoring them all cost half the pipeline's time)."""
+        """The (position, char) pairs worth a language-model score, sorted by position, and whether
+        each char is alike to the original: at each position every alike filler and the
+        ``max_fillers`` most plausible others (a function word completes hundreds of rare words;
+        scoring them all cost half the pipeline's time)."""
         # One row per (position, char), with its most frequent word: sort one packed integer
         # (freq is stored in tenths of ln, 0-255).
         q = np.rint(freq * FREQ_SCALE).astype(np.int64)
@@ -194,10 +194,10 @@ class SuspectFinder:
         seen = self._seen(flat[g - 1], c) + self._seen(c, flat[g + 1])
         score = alike * 4096.0 + (seen + 2.0) * 64.0 + freq
         order = np.argsort(g * 65536.0 - score, kind="stable")
-        g, c, freq, alike = g[order], c[order], freq[order], alike[order]
+        g, c, alike = g[order], c[order], alike[order]
         rank = np.arange(len(g)) - np.searchsorted(g, g, "left")
         keep = alike | (rank < self.max_fillers)
-        return g[keep], c[keep], freq[keep]
+        return g[keep], c[keep], alike[keep]
 
     def _alike(self, orig: np.ndarray, cand: np.ndarray) -> np.ndarray:
         """Whether each candidate char id is alike in sound or shape to the original's."""
@@ -217,12 +217,9 @@ class SuspectFinder:
 
     def _seen(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """ln count of the bigram ``x y`` in the model's text, floored at -1 where unseen."""
-        keys = (x.astype(np.uint64) << np.uint64(16)) | y.astype(np.uint64)
-        return np.maximum(self.model.lm.log_counts(2, keys), -1.0)
+        return np.maximum(self.model.bigram_log_counts(x, y), -1.0)
 
     def _attested(self, flat: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether the model's text has the bigram ``flat[a] flat[b]`` (never for unknown characters)."""
         x, y = flat[a], flat[b]
-        known = (x >= SPECIAL) & (y >= SPECIAL)
-        keys = (x.astype(np.uint64) << np.uint64(16)) | y.astype(np.uint64)
-        return known & np.isfinite(self.model.lm.log_counts(2, keys))
+        return (x >= SPECIAL) & (y >= SPECIAL) & np.isfinite(self.model.bigram_log_counts(x, y))
