@@ -23,7 +23,7 @@ from ..finding import Finding
 from ..output import Locator
 from ..pipeline import Proofreader
 from ..text.extract import InputError
-from .load import load_item
+from .load import Loaded, load_item
 from .options import ScanOptions
 from .sources import Item
 from .store import Checked
@@ -65,6 +65,7 @@ class BatchChecker:
         self.zips: dict[str, zipfile.ZipFile] = {}
 
     def check(self, batch: list[tuple[int, Item]]) -> list[Checked]:
+        """Read and check each item; a failure to read or check becomes that item's reason."""
         loaded, out = [], {}
         for article_id, item in batch:
             try:
@@ -73,45 +74,63 @@ class BatchChecker:
                 out[article_id] = Checked(article_id, reason=e.reason)
             except Exception as e:  # a bad file never stops the scan
                 out[article_id] = Checked(article_id, reason=f"cannot read ({type(e).__name__}: {e})")
-        texts = [(doc.text, doc.date) for _, doc in loaded]
+        out.update((c.id, c) for c in self.check_loaded(loaded))
+        return [out[article_id] for article_id, _ in batch]
+
+    def check_loaded(self, loaded: list[tuple[int, Loaded]]) -> list[Checked]:
+        """Check texts already read, together; one that makes the checking raise fails alone."""
+        out = []
+        for (article_id, doc), findings in zip(loaded, self.findings([(d.text, d.date) for _, d in loaded])):
+            if isinstance(findings, str):
+                out.append(Checked(article_id, reason=findings, retry=True))
+                continue
+            out.append(
+                Checked(
+                    article_id,
+                    title=doc.title,
+                    url=doc.url,
+                    date=doc.date.isoformat() if doc.date else "",
+                    chars=len(doc.text),
+                    digest=doc.digest,
+                    findings=tuple(finding_rows(doc.text, findings)),
+                )
+            )
+        return out
+
+    def findings(self, texts: list[tuple[str, dt.date | None]]) -> list[list[Finding] | str]:
+        """The findings of each text, checked together, or the reason its checking failed."""
         try:
-            results = list(
+            return list(
                 self.proofreader.pipe(texts, batch_size=max(1, len(texts)), date=self.default_date, cache=self.cache)
             )
         except Exception:
-            results = None  # find the article that fails, one at a time
-        for i, (article_id, doc) in enumerate(loaded):
+            pass  # find the text that fails, one at a time
+        out: list[list[Finding] | str] = []
+        for text, date in texts:
             try:
-                findings = (
-                    results[i]
-                    if results is not None
-                    else self.proofreader.check(doc.text, date=doc.date or self.default_date)
-                )
+                out.append(self.proofreader.check(text, date=date or self.default_date))
             except Exception as e:
-                out[article_id] = Checked(article_id, reason=f"checking failed ({type(e).__name__}: {e})", retry=True)
-                continue
-            out[article_id] = Checked(
-                article_id,
-                title=doc.title,
-                url=doc.url,
-                date=doc.date.isoformat() if doc.date else "",
-                chars=len(doc.text),
-                digest=doc.digest,
-                findings=tuple(finding_rows(doc.text, findings)),
-            )
-        return [out[article_id] for article_id, _ in batch]
+                out.append(f"checking failed ({type(e).__name__}: {e})")
+        return out
 
 
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
     """The checker of one process, around ``proofreader`` or a new one built from ``options``."""
-    # Worker processes already use every core: one model thread each.
-    config = {name: dict(section) for name, section in options.config.items()}
-    if options.workers > 1:
-        config.setdefault("spelling_model", {}).setdefault("threads", 1)
     proofreader = proofreader or Proofreader(
-        extra_dictionaries=options.dicts, components=options.components, config=config
+        extra_dictionaries=options.dicts,
+        components=options.components,
+        config=process_config(options.config, options.workers),
     )
     return BatchChecker(proofreader, max_bytes=options.max_bytes, default_date=options.date)
+
+
+def process_config(config: dict, processes: int) -> dict:
+    """Component settings for one of ``processes`` checking processes on a machine."""
+    # Worker processes already use every core: one model thread each.
+    config = {name: dict(section) for name, section in config.items()}
+    if processes > 1:
+        config.setdefault("spelling_model", {}).setdefault("threads", 1)
+    return config
 
 
 def finding_rows(text: str, findings: list[Finding]) -> Iterator[tuple]:
