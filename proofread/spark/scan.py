@@ -17,7 +17,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -194,7 +194,7 @@ def _documents(
             F.col("_metadata.row_index").alias("row_index"),
             record.alias("record"),
         )
-        parts.append(rows.mapInPandas(lambda frames, files=files: parquet_items(frames, files, c, n), ITEM_SCHEMA))
+        parts.append(rows.mapInPandas(partial(parquet_items, files=files, chunk=c, chunks=n), ITEM_SCHEMA))
     items = reduce(DataFrame.unionByName, parts)
     # Spread the chunk over every core: exports arrive as one partition per file.
     spread = items.repartition(session.sparkContext.defaultParallelism * 4)

@@ -109,7 +109,7 @@ def text_findings(
 ) -> Iterator[pd.DataFrame]:
     """One row per finding: the ``keep`` columns, then ``FINDING_FIELDS``."""
     for frame, results in _checked(frames, settings, text, date):
-        rows = []
+        rows: list[tuple] = []
         for i, found in enumerate(results):
             if isinstance(found, list):
                 rows.extend((i, *_contract(f)) for f in found)
@@ -268,7 +268,7 @@ def _check_some(check: BatchChecker, items: list[tuple[Item, Any]], units: UnitM
         except Exception as e:  # a bad document never fails the job
             failed[i] = f"cannot read ({type(e).__name__}: {e})"
     results = {c.id: c for c in check.check_loaded(loaded)}
-    rows = []
+    rows: list[tuple] = []
     for i, item in enumerate(named):
         head = (item.unit, item.source, item.path)
         result = results.get(i)
