@@ -19,7 +19,9 @@ def spark_session(master: str | None = None, *, app: str = "proofread scan", pro
     builder = SparkSession.builder.appName(app).config("spark.ui.showConsoleProgress", str(progress).lower())
     if master is not None:
         builder = builder.master(master)
-    if master is None or master.startswith("local"):
+    # Under spark-submit (which sets PYSPARK_GATEWAY_PORT) the cluster's own settings choose the executors' Python.
+    local = master.startswith("local") if master else "PYSPARK_GATEWAY_PORT" not in os.environ
+    if local:
         # Local workers run this interpreter (its packages), not whatever `python3` is on PATH;
         # pyspark reads only the environment for it.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
