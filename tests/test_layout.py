@@ -101,3 +101,21 @@ def test_priorities_are_named():
     assert REGISTRY["idiom_near_miss"].priority == Priority.NEAR_MISS
     assert REGISTRY["spelling_model"].priority == REGISTRY["hf_model"].priority == Priority.LEARNED
     assert base.default_components()[0] == "protected_terms"
+
+
+def test_only_the_spark_package_imports_pyspark():
+    # `import proofread` and every command but `scan --engine spark` work without pyspark or Java.
+    for path in (ROOT / "proofread").rglob("*.py"):
+        if path.parent.name == "spark":
+            continue
+        package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+        imported = _imports(path, package)
+        assert not [m for m in imported if m.split(".")[0] in ("pyspark", "py4j")], path
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, proofread, proofread.cli, proofread.scan; print(sorted(sys.modules))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "pyspark" not in done.stdout and "proofread.spark" not in done.stdout

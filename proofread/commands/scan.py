@@ -20,7 +20,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     scan = subparsers.add_parser(
         NAME, help="sweep an archive of published articles (folders, .zip, .jsonl) and write reports per unit"
     )
-    scan.add_argument("sources", nargs="+", metavar="SOURCE", help="folder (recursive), .zip archive or .jsonl export")
+    scan.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="folder (recursive), .zip archive or .jsonl export (and .parquet with --engine spark)",
+    )
     scan.add_argument(
         "--out",
         required=True,
@@ -29,6 +34,25 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: number of cores)"
+    )
+    scan.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local: worker processes on this machine (default); spark: Spark jobs (pip install 'proofread[spark]', "
+        "Java), findings as Parquet in DIR/findings",
+    )
+    scan.add_argument(
+        "--master",
+        metavar="URL",
+        help="--engine spark: Spark master (local[4], yarn, k8s://...; default: spark-submit's, else local[*])",
+    )
+    scan.add_argument(
+        "--chunks",
+        type=int,
+        metavar="N",
+        help="--engine spark: jobs the archive is split into, each committed on its own; a rerun skips "
+        "committed ones (default: 16; fixed by the first run into DIR)",
     )
     scan.add_argument(
         "--units",
@@ -114,6 +138,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-size must be positive")
     if args.since and args.until and args.since > args.until:
         raise UsageError("--since is after --until")
+    if args.engine != "spark" and (args.master or args.chunks is not None):
+        raise UsageError("--master and --chunks need --engine spark")
+    if args.chunks is not None and args.chunks < 1:
+        raise UsageError("--chunks must be at least 1")
     sources = [Path(s) for s in args.sources]
     missing = next((s for s in sources if not s.exists()), None)
     if missing is not None:
@@ -159,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
         per_unit=args.per_unit,
         verdicts=verdicts,
     )
+    if args.engine == "spark":
+        return _run_spark(args, options)
     try:
         with interrupt_once():
             result = run_scan(options)
@@ -185,6 +215,65 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on == "never":
         return EXIT_OK
     return EXIT_FINDINGS if _worst(out) >= Severity.parse(args.fail_on) else EXIT_OK
+
+
+def _run_spark(args: argparse.Namespace, options) -> int:
+    """The same scan as Spark jobs (proofread.spark): Parquet tables and the same reports in ``--out``."""
+    import shutil
+
+    from ..config import ConfigError
+    from ..dictionaries import DictionaryError
+    from ..pipeline import ComponentError
+    from ..scan.store import StoreError
+
+    try:
+        from ..spark import SparkScanError, run_spark_scan
+    except ImportError as e:
+        raise UsageError(f"--engine spark needs pyspark: pip install 'proofread[spark]' ({e})") from None
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise UsageError("--engine spark needs a Java runtime (e.g. apt-get install openjdk-17-jre-headless)")
+    # The executors build their own proofreaders: check the settings here, once, with a clear error.
+    from ..pipeline import Proofreader
+
+    try:
+        Proofreader(
+            extra_dictionaries=options.dicts,
+            components=options.components,
+            config=options.config,
+            disabled_rules=options.disabled_rules,
+            severities=options.severities,
+        )
+    except (DictionaryError, ComponentError, ConfigError) as e:
+        raise UsageError(str(e)) from None
+
+    def done(chunk: int, chunks: int) -> None:
+        if options.progress:
+            say(f"第 {chunk + 1}/{chunks} 块已提交（chunk committed）")
+
+    try:
+        result = run_spark_scan(options, master=args.master, chunks=args.chunks, on_chunk=done)
+    except (SparkScanError, StoreError) as e:
+        raise UsageError(str(e) if isinstance(e, SparkScanError) else f"{options.out}: {e}") from None
+    except Exception as e:  # a job Spark gave up on (lost executors, no Java): one line, rerun resumes
+        if not type(e).__module__.startswith(("pyspark", "py4j")):
+            raise
+        first = next((line for line in str(e).splitlines() if line.strip()), type(e).__name__)
+        raise UsageError(f"{options.out}: the Spark job failed ({first.strip()}); run again to resume") from None
+    counts = result.counts
+    say(
+        f"已检查文章 {counts.get('done', 0)} 篇，无法读取 {counts.get('failed', 0)} 个；本次在 "
+        f"{result.chunks - result.skipped}/{result.chunks} 个分块中检查 {result.checked} 篇，"
+        f"用时 {result.seconds:.1f} 秒"
+        f"（{counts.get('done', 0)} articles checked, {counts.get('failed', 0)} unreadable; this run checked "
+        f"{result.checked} in {result.chunks - result.skipped} of {result.chunks} chunks）"
+    )
+    say(
+        f"报告在 {options.out}：{'、'.join(p.name for p in result.reports)}；"
+        "Parquet 表 findings/、documents/、unreadable/"
+    )
+    if args.fail_on == "never":
+        return EXIT_OK
+    return EXIT_FINDINGS if _worst(options.out) >= Severity.parse(args.fail_on) else EXIT_OK
 
 
 def _worst(out: Path) -> int:

@@ -82,11 +82,18 @@ def _load_jsonl(item: Item, max_bytes: int) -> Loaded:
             line = handle.readline()
     except OSError as e:
         raise InputError(item.path, f"cannot read: {e.strerror or e}") from None
+    return load_line(line, item.path)
+
+
+def load_line(line: bytes, name: str) -> Loaded:
+    """One JSONL line (or a Parquet row as JSON): ``text`` or ``html``, ``title``, ``url``, ``date``, 栏目."""
     digest = hashlib.sha1(line).hexdigest()
     try:
         record = json.loads(line)
+        if not isinstance(record, dict):
+            raise ValueError("not an object")
     except ValueError as e:
-        raise InputError(item.path, f"not a JSON object ({e})") from None
+        raise InputError(name, f"not a JSON object ({e})") from None
     title = str(record.get("title") or "").strip()
     url = str(record.get("url") or "").strip()
     date = _date(record.get("date") or record.get("pubdate") or record.get("published"))
@@ -95,14 +102,14 @@ def _load_jsonl(item: Item, max_bytes: int) -> Loaded:
     if text is None:
         markup = next((record[f] for f in HTML_FIELDS if isinstance(record.get(f), str)), None)
         if markup is None:
-            raise InputError(item.path, f"no text field ({', '.join(TEXT_FIELDS + HTML_FIELDS)})")
+            raise InputError(name, f"no text field ({', '.join(TEXT_FIELDS + HTML_FIELDS)})")
         page = extract_article(markup)
         article = Article(
             title or page.title, date or page.date, page.text, url or page.url, column or page.column, page.dropped
         )
     else:
         article = Article(title, date, text, url, column)
-    return _loaded(article, digest, item.path)
+    return _loaded(article, digest, name)
 
 
 def _date(value) -> dt.date | None:

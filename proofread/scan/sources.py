@@ -5,6 +5,10 @@ Each article is an :class:`Item`, keyed by its source and its path inside it
 fingerprint that changes when its content does. Items are only located here;
 workers read them (:mod:`proofread.scan.load`). Problems found while walking (a
 corrupt archive, a malformed JSONL line) become items that carry their error.
+
+With ``exports=True`` (the Spark engine) a JSONL or Parquet file is one ``export``
+item, split into its lines or rows where it is read (:func:`export_lines`), so that
+a large export is never read on the machine that walks the sources.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ..readers import scanned_suffixes
 
 ARCHIVE_SUFFIXES = {".zip"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet"}
 UNIT_FIELDS = ("unit", "site", "account", "单位")
 
 
@@ -30,7 +35,7 @@ class Item:
 
     source: str  # the SOURCE argument, resolved
     path: str  # posix path inside the source; "export.jsonl:17" for a JSONL line
-    kind: str  # "file", "zip", "jsonl" or "error"
+    kind: str  # "file", "zip", "jsonl", "error"; with exports: "jsonl-export", "parquet-export"
     unit: str
     fingerprint: str  # changes when the content changes
     file: str = ""  # the file to open (the archive, for "zip")
@@ -38,6 +43,7 @@ class Item:
     offset: int = 0  # byte offset of a JSONL line
     size: int = 0
     error: str = ""
+    top: str = ""  # exports: the unit of a line or row that names none (before the unit mapping)
 
 
 class UnitMap:
@@ -78,17 +84,29 @@ def _strip_scheme(value: str) -> str:
     return value
 
 
-def iter_items(sources: list[Path], units: UnitMap, *, max_bytes: int) -> Iterator[Item]:
-    """Every item of every source, in a stable order."""
+def iter_items(sources: list[Path], units: UnitMap, *, max_bytes: int, exports: bool = False) -> Iterator[Item]:
+    """Every item of every source, in a stable order; ``exports``: JSONL and Parquet files unsplit."""
     for source in sources:
         source = source.resolve()
         if source.is_dir():
-            yield from _walk_dir(source, units, max_bytes)
+            yield from _walk_dir(source, units, max_bytes, exports)
         else:
-            yield from _container_or_file(source, source, source.name, units, max_bytes, top=None)
+            yield from _container_or_file(source, source, source.name, units, max_bytes, None, exports)
 
 
-def _walk_dir(root: Path, units: UnitMap, max_bytes: int) -> Iterator[Item]:
+def export_lines(item: Item, units: UnitMap) -> Iterator[Item]:
+    """The line items of a ``jsonl-export`` item: those ``iter_items`` gives without ``exports``."""
+    return _walk_jsonl(Path(item.source), Path(item.file), item.path, units, item.top, item.fingerprint)
+
+
+def record_unit(record: dict, units: UnitMap, rel: str, default: str) -> str:
+    """The unit of a JSONL line or Parquet row: its own field, else the mapping, else ``default``."""
+    url = str(record.get("url") or "")
+    unit = next((str(record[f]).strip() for f in UNIT_FIELDS if str(record.get(f) or "").strip()), None)
+    return unit or units.unit_for(rel, url) or default
+
+
+def _walk_dir(root: Path, units: UnitMap, max_bytes: int, exports: bool) -> Iterator[Item]:
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         dirs.sort()
@@ -96,7 +114,7 @@ def _walk_dir(root: Path, units: UnitMap, max_bytes: int) -> Iterator[Item]:
             path = Path(folder, name)
             rel = path.relative_to(root).as_posix()
             top = rel.split("/", 1)[0] if "/" in rel else None
-            yield from _container_or_file(root, path, rel, units, max_bytes, top)
+            yield from _container_or_file(root, path, rel, units, max_bytes, top, exports)
         while errors:
             e = errors.pop()
             rel = Path(e.filename).relative_to(root).as_posix() if e.filename else "."
@@ -112,7 +130,7 @@ def _failed(source: Path, rel: str, unit: str, reason: str, fingerprint: str = "
 
 
 def _container_or_file(
-    source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int, top: str | None
+    source: Path, path: Path, rel: str, units: UnitMap, max_bytes: int, top: str | None, exports: bool
 ) -> Iterator[Item]:
     suffix = path.suffix.lower()
     try:
@@ -123,6 +141,10 @@ def _container_or_file(
     stamp = f"{st.st_size}:{st.st_mtime_ns}"
     if suffix in ARCHIVE_SUFFIXES:
         yield from _walk_zip(source, path, rel, units, max_bytes, top, stamp)
+    elif exports and suffix in JSONL_SUFFIXES | PARQUET_SUFFIXES:
+        kind = "jsonl-export" if suffix in JSONL_SUFFIXES else "parquet-export"
+        unit = _unit(units, rel, source, top)
+        yield Item(str(source), rel, kind, unit, stamp, file=str(path), size=st.st_size, top=top or path.stem)
     elif suffix in JSONL_SUFFIXES:
         yield from _walk_jsonl(source, path, rel, units, top, stamp)
     elif suffix in scanned_suffixes() or path == source:
@@ -210,7 +232,5 @@ def _walk_jsonl(source: Path, path: Path, rel: str, units: UnitMap, top: str | N
                 reason = f"line {n}: not a JSON object ({str(e).splitlines()[0][:80]})"
                 yield _failed(source, key, _unit(units, rel, source, default_top), reason, fingerprint)
                 continue
-            url = str(record.get("url") or "")
-            unit = next((str(record[f]).strip() for f in UNIT_FIELDS if str(record.get(f) or "").strip()), None)
-            unit = unit or units.unit_for(rel, url) or default_top
+            unit = record_unit(record, units, rel, default_top)
             yield Item(str(source), key, "jsonl", unit, fingerprint, file=str(path), offset=start, size=len(line))

@@ -85,6 +85,22 @@ FINDING_COLUMNS = (
     "sentence",
     "offset",
 )
+# An article's columns as another engine gives them (``Store.replace_results``).
+ARTICLE_COLUMNS = (
+    "source",
+    "path",
+    "unit",
+    "fingerprint",
+    "status",
+    "reason",
+    "title",
+    "url",
+    "date",
+    "chars",
+    "digest",
+    "column_name",
+    "dropped",
+)
 
 
 class StoreError(Exception):
@@ -112,7 +128,7 @@ class Checked:
 class Store:
     def __init__(self, out_dir: Path) -> None:
         self.path = Path(out_dir) / DB_NAME
-        self._lock = _lock(Path(out_dir) / LOCK_NAME)
+        self._lock = lock_folder(Path(out_dir) / LOCK_NAME)
         self.db = sqlite3.connect(self.path, isolation_level=None)  # explicit BEGIN/COMMIT below
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: safe against a killed process
@@ -296,11 +312,39 @@ class Store:
             raise
         return n
 
+    def replace_results(self, articles: Iterable[tuple], findings: Iterable[tuple], run: int) -> None:
+        """Replace every article and finding with another engine's (the Spark scan's committed
+        tables), so that the reports read them as the local scan's. ``articles``: ``ARTICLE_COLUMNS``
+        rows; ``findings``: ``(source, path, *FINDING_COLUMNS)`` rows. Verdicts are kept."""
+        db = self.db
+        columns = ", ".join(ARTICLE_COLUMNS)
+        findings_of = ", ".join(_q(c) for c in FINDING_COLUMNS)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM findings")
+            db.execute("DELETE FROM articles")
+            db.executemany(
+                f"INSERT INTO articles ({columns}, run) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}, ?)",
+                ((*row, run) for row in articles),
+            )
+            db.execute(f"CREATE TEMP TABLE incoming (item_source TEXT, item_path TEXT, {findings_of})")
+            db.executemany(f"INSERT INTO incoming VALUES (?, ?{', ?' * len(FINDING_COLUMNS)})", findings)
+            db.execute(
+                f"INSERT INTO findings (article, {findings_of}) SELECT a.id, "
+                f"{', '.join('i.' + _q(c) for c in FINDING_COLUMNS)} FROM incoming i "
+                "JOIN articles a ON a.source = i.item_source AND a.path = i.item_path"
+            )
+            db.execute("DROP TABLE incoming")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
 
 
-def _lock(path: Path, wait: float = LOCK_WAIT):
+def lock_folder(path: Path, wait: float = LOCK_WAIT):
     """An exclusive lock on the output folder (released by the system even after kill -9)."""
     try:
         import fcntl

@@ -24,7 +24,7 @@ from ..finding import Finding
 from ..output import Locator
 from ..pipeline import Proofreader
 from ..text.extract import InputError
-from .load import load_item
+from .load import Loaded, load_item
 from .options import ScanOptions
 from .sources import Item
 from .store import Checked
@@ -83,34 +83,30 @@ class BatchChecker:
                 out[article_id] = Checked(article_id, reason=e.reason)
             except Exception as e:  # a bad file never stops the scan
                 out[article_id] = Checked(article_id, reason=f"cannot read ({type(e).__name__}: {e})")
-        for article_id, doc in [entry for entry in loaded if self._outside(entry[1].date)]:
-            out[article_id] = Checked(  # its date and 栏目 count for the 栏目 updates; its text is not checked
-                article_id,
-                title=doc.title,
-                url=doc.url,
-                date=doc.date.isoformat() if doc.date else "",
-                digest=doc.digest,
-                column=doc.column,
-                dropped=doc.dropped,
-                outside=True,
-            )
-        loaded = [entry for entry in loaded if entry[0] not in out]
-        texts = [(doc.text, doc.date) for _, doc in loaded]
-        try:
-            results = list(
-                self.proofreader.pipe(texts, batch_size=max(1, len(texts)), date=self.default_date, cache=self.cache)
-            )
-        except Exception:
-            results = None  # find the article that fails, one at a time
-        for i, (article_id, doc) in enumerate(loaded):
-            try:
-                findings = (
-                    results[i]
-                    if results is not None
-                    else self.proofreader.check(doc.text, date=doc.date or self.default_date)
+        out.update((c.id, c) for c in self.check_loaded(loaded))
+        return [out[article_id] for article_id, _ in batch]
+
+    def check_loaded(self, loaded: list[tuple[int, Loaded]]) -> list[Checked]:
+        """Check texts already read, together; one that makes the checking raise fails alone.
+        A text published outside the period is recorded (its date and 栏目 count for the 栏目
+        updates), not checked."""
+        out = {}
+        for article_id, doc in loaded:
+            if self._outside(doc.date):
+                out[article_id] = Checked(
+                    article_id,
+                    title=doc.title,
+                    url=doc.url,
+                    date=doc.date.isoformat() if doc.date else "",
+                    digest=doc.digest,
+                    column=doc.column,
+                    dropped=doc.dropped,
+                    outside=True,
                 )
-            except Exception as e:
-                out[article_id] = Checked(article_id, reason=f"checking failed ({type(e).__name__}: {e})", retry=True)
+        todo = [entry for entry in loaded if entry[0] not in out]
+        for (article_id, doc), findings in zip(todo, self.findings([(d.text, d.date) for _, d in todo])):
+            if isinstance(findings, str):
+                out[article_id] = Checked(article_id, reason=findings, retry=True)
                 continue
             out[article_id] = Checked(
                 article_id,
@@ -123,7 +119,23 @@ class BatchChecker:
                 column=doc.column,
                 dropped=doc.dropped,
             )
-        return [out[article_id] for article_id, _ in batch]
+        return [out[article_id] for article_id, _ in loaded]
+
+    def findings(self, texts: list[tuple[str, dt.date | None]]) -> list[list[Finding] | str]:
+        """The findings of each text, checked together, or the reason its checking failed."""
+        try:
+            return list(
+                self.proofreader.pipe(texts, batch_size=max(1, len(texts)), date=self.default_date, cache=self.cache)
+            )
+        except Exception:
+            pass  # find the text that fails, one at a time
+        out: list[list[Finding] | str] = []
+        for text, date in texts:
+            try:
+                out.append(self.proofreader.check(text, date=date or self.default_date))
+            except Exception as e:
+                out.append(f"checking failed ({type(e).__name__}: {e})")
+        return out
 
     def _outside(self, date: dt.date | None) -> bool:
         """Published outside the period (an article without a date is checked)."""
