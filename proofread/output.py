@@ -209,7 +209,7 @@ class HtmlWriter(Writer):
 
     def start(self) -> None:
         self.documents = self.total = 0
-        self.stream.write(html.document_page_head("文稿检查结果 Proofreading results"))
+        self.stream.write(html.document_page_head("文稿检查结果"))
 
     def write(self, doc: CheckedDocument) -> None:
         self.documents += 1

@@ -145,7 +145,8 @@ def test_html_format_marks_every_finding_in_the_documents_own_text(capsys, tmp_p
     assert [m[1] for m in page.docs[0]["marks"]] == ["名族", "城市管里"]
     assert "<td class='n'><a href='#d1-1'>1</a></td><td class='n'>2:6</td><td>名族</td><td class='fix'>民族</td>" in out
     assert out.count("<mark id='d1-1' ") == 1 and "id='d2-" not in out  # each number links to its mark
-    assert "没有发现问题" in out and "共 2 篇 documents · 问题 2 处 findings" in out
+    assert "没有发现问题" in out and "共 2 篇 · 问题 2 处" in out and "No findings" not in out
+    assert "<span class='rule'>错别字 · " in out  # categories by their Chinese names
 
 
 def test_stdin(capsys, monkeypatch):

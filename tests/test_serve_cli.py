@@ -61,6 +61,27 @@ def test_a_bad_dictionary_is_a_usage_error_before_serving(tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_the_project_file_sets_the_servers_rules_and_severities(tmp_path, proofreader):
+    text = SEED + "。会议对下半年工作进行了布署。"
+    seed, bushu = (f.rule for f in proofreader.check(text))
+    project = tmp_path / "proofread.toml"
+    project.write_text(f'disabled_rules = ["{bushu}"]\n\n[severity]\n"{seed}" = "info"\n', encoding="utf-8")
+    with running_server(tmp_path, "--project", str(project)) as server:
+        status, record = post_json(server.url + "/api/check", {"text": text})
+        assert status == 200
+        found = {f["rule"]: f["severity"] for f in record["findings"]}
+        assert found[seed] == "info" and bushu not in found
+    project.write_text('disabled_rules = "typo"\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "proofread.cli", "serve", "--port", "1", "--project", str(project)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.startswith(f"proofread: {project}:1:"), done.stderr
+
+
 @pytest.mark.slow  # two worker processes, each loading the model
 def test_two_workers_with_the_api_key_from_the_environment(tmp_path):
     with running_server(tmp_path, "--workers", "2", env={"PROOFREAD_API_KEY": "k3y"}) as server:

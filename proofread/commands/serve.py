@@ -15,7 +15,7 @@ from ..checkers import with_threads
 from ..config import ConfigError
 from ..dictionaries import DictionaryError
 from .common import EXIT_OK, UsageError
-from .pipeline_args import add_pipeline_arguments, pipeline_config
+from .pipeline_args import add_pipeline_arguments, add_project_argument, load_project, project_config
 
 if TYPE_CHECKING:
     from ..pipeline import Proofreader
@@ -52,6 +52,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     serve.add_argument("--no-batching", action="store_true", help=argparse.SUPPRESS)  # the benchmark's baseline
     add_pipeline_arguments(serve)
+    add_project_argument(serve)
     return serve
 
 
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{missing}: pip install 'proofread[serve]'") from None
     from ..serve.settings import ENV, ServeSettings
 
-    config = pipeline_config(args)
+    project = load_project(args)
+    config = project_config(args, project)
     if args.workers > 1:  # the learned models' threads, shared out between the workers
         config = with_threads(config, max(1, (os.cpu_count() or 1) // args.workers))
     settings = ServeSettings(
@@ -86,8 +88,10 @@ def run(args: argparse.Namespace) -> int:
         max_upload_mb=args.max_upload_mb,
         access_log=args.access_log,
         batching=not args.no_batching,
-        dicts=tuple(str(d) for d in args.dicts),
+        dicts=(*project.dictionaries, *(str(d) for d in args.dicts)),
         config=config,
+        disabled_rules=tuple(sorted(project.disabled_rules)),
+        severities={rule: str(severity) for rule, severity in project.severities.items()},
     )
     # Bad dictionaries and settings are usage errors here, not workers failing at start-up later.
     if args.workers == 1:
@@ -125,10 +129,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(settings: ServeSettings) -> tuple[str | None, Proofreader | None]:
     """The server's ``Proofreader``, or the one line that says why it cannot be built."""
-    from ..pipeline import ComponentError, Proofreader
+    from ..pipeline import ComponentError
 
     try:
-        return None, Proofreader(extra_dictionaries=settings.dicts, config=settings.config or None)
+        return None, settings.proofreader()
     except (DictionaryError, ComponentError, ConfigError) as e:
         return str(e), None
 

@@ -145,7 +145,7 @@ def document_page_head(title: str, generated: dt.datetime | None = None) -> str:
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(title)}</title><style>{_CSS}{_DOC_CSS}</style></head><body>\n"
-        f"<h1>{escape(title)}</h1><div class='meta'>生成时间 Generated {generated.isoformat(' ')}</div>\n"
+        f"<h1>{escape(title)}</h1><div class='meta'>生成时间 {generated.isoformat(' ')}</div>\n"
     )
 
 
@@ -173,15 +173,16 @@ def document_section(
         f"<tr><td class='n'>{number.get(i, i)}</td><td class='n'>{line}:{col}</td><td>{escape(f.original)}</td>"
         f"<td class='fix'>{' / '.join(escape(s) for s in f.suggestions) or '—'}</td>"
         f"<td class='sev {escape(str(f.severity))}'>{escape(SEVERITY_LABELS[str(f.severity)])}</td>"
-        f"<td>{escape(f.message)}<br><span class='rule'>{escape(f.rule)} · {escape(f.category)}</span></td></tr>"
+        f"<td>{escape(f.message)}<br>"
+        f"<span class='rule'>{escape(category_label(f.category))} · {escape(f.rule)}</span></td></tr>"
         for i, (f, (line, col)) in enumerate(zip(findings, where), start=1)
     )
     errors = sum(str(f.severity) == "error" for f in findings)
     table = (
-        "<table><thead><tr><th>#</th><th>行:列 Line:col</th><th>原文 Original</th><th>建议 Suggestion</th>"
-        f"<th>级别 Severity</th><th>说明 Reason</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<table><thead><tr><th>#</th><th>行:列</th><th>原文</th><th>建议</th>"
+        f"<th>级别</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table>"
         if findings
-        else "<p>没有发现问题。No findings.</p>"
+        else "<p>没有发现问题。</p>"
     )
     return (
         f"<section><h2>{escape(doc_id)} — 问题 {len(findings)} 处（严重 {errors}）</h2>"
@@ -190,7 +191,7 @@ def document_section(
 
 
 def document_page_tail(documents: int, findings: int) -> str:
-    return f"<div class='meta'>共 {documents} 篇 documents · 问题 {findings} 处 findings</div></body></html>\n"
+    return f"<div class='meta'>共 {documents} 篇 · 问题 {findings} 处</div></body></html>\n"
 
 
 def write_html(

@@ -136,9 +136,7 @@ def create_app(settings: ServeSettings | None = None, proofreader: Proofreader |
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loaded = proofreader
         if loaded is None:
-            loaded = await asyncio.to_thread(
-                Proofreader, extra_dictionaries=settings.dicts, config=settings.config or None
-            )
+            loaded = await asyncio.to_thread(settings.proofreader)
         app.state.batcher = Batcher(loaded, batching=settings.batching)
         yield
         app.state.batcher.close()

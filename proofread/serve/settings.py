@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..pipeline import Proofreader
 
 ENV = "PROOFREAD_SERVE_SETTINGS"  # JSON of ServeSettings, read by every worker
 API_KEY_ENV = "PROOFREAD_API_KEY"
@@ -24,6 +27,19 @@ class ServeSettings:
     batching: bool = True  # off: one request per pipe call (the benchmark's baseline)
     dicts: tuple[str, ...] = ()
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled_rules: tuple[str, ...] = ()  # proofread.toml's: never reported
+    severities: dict[str, str] = field(default_factory=dict)  # proofread.toml's: a severity per rule
+
+    def proofreader(self) -> Proofreader:
+        """The ``Proofreader`` these settings describe (each worker builds its own)."""
+        from ..pipeline import Proofreader
+
+        return Proofreader(
+            extra_dictionaries=self.dicts,
+            config=self.config or None,
+            disabled_rules=self.disabled_rules,
+            severities=self.severities,
+        )
 
     @property
     def max_upload_bytes(self) -> int:
@@ -41,4 +57,5 @@ class ServeSettings:
     def from_env(cls) -> ServeSettings:
         values = json.loads(os.environ.get(ENV, "{}"))
         values["dicts"] = tuple(values.get("dicts", ()))
+        values["disabled_rules"] = tuple(values.get("disabled_rules", ()))
         return cls(**values)
