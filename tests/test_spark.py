@@ -334,3 +334,27 @@ def test_period_project_verdicts_and_per_unit_files_as_the_local_scan(spark, spa
     assert next(r["verdict"] for r in got if (r["path"], r["sentence"], r["rule"]) == keys[1]) == "confirmed"
     docs = _table(spark, outs["spark"], "documents")
     assert {d["path"] for d in docs if d["status"] == "outside"} >= {"site1/old.zip/2019/0.html", "export.jsonl:1"}
+
+
+def test_a_changed_or_removed_file_is_checked_again_with_its_chunk(spark, archive, tmp_path):
+    root = tmp_path / "archive"
+    shutil.copytree(archive, root)
+    out = tmp_path / "out"
+    assert _scan("spark", [root], out, "--chunks", "4") == 1
+    changed = root / "site0" / "0003.html"
+    changed.write_text(
+        page("改过的通知", "2022-02-01", [GOOD, "请各单位认真学习名族团结进步的经验。"]), encoding="utf-8"
+    )
+    (root / "site1" / "0004.html").unlink()
+    from proofread.scan import ScanOptions
+    from proofread.spark import run_spark_scan
+
+    options = ScanOptions([root], out, max_bytes=2**20, date=dt.date(2024, 1, 1))
+    again = run_spark_scan(options, spark=spark)
+    assert again.skipped in (2, 3) and again.checked < 100  # only the chunks of the two files
+    local = tmp_path / "local"
+    assert _scan("local", [root], local, "--workers", "1") == 1
+    assert (out / "findings.csv").read_bytes() == (local / "findings.csv").read_bytes()
+    rows = _csv_rows(out)
+    assert any(r["path"] == "site0/0003.html" and r["original"] == "名族" for r in rows)
+    assert not any(r["path"] == "site1/0004.html" for r in rows)

@@ -5,9 +5,11 @@ Parquet exports stay whole) and split by a stable hash of their key into ``chunk
 Each chunk is one Spark job: exports are split and every item is read and checked on the
 executors, then written with Spark's commit protocol as ``findings/chunk=N/unit=U/``,
 ``unreadable/chunk=N/`` and ``documents/chunk=N/`` (Parquet), in that order. A chunk is
-committed once ``documents/chunk=N/_SUCCESS`` exists; a rerun skips committed chunks and
-redoes the others from scratch, so a killed run loses at most its chunks in flight and
-never duplicates a document. The reports are built from the committed chunks.
+committed once ``documents/chunk=N/_SUCCESS`` exists; a rerun skips committed chunks whose
+items are unchanged (``_CONTENTS``: a digest of their keys and fingerprints) and redoes the
+others from scratch, so a killed run loses at most its chunks in flight and never duplicates
+a document, and a changed or removed file is checked again with its chunk. The reports are
+the local scan's, from ``scan.sqlite`` filled from the committed chunks.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from .worker import (
 )
 
 PLAN_NAME = "spark-scan.json"
+CONTENTS_NAME = "_CONTENTS"  # in findings/chunk=N/: the digest of what the chunk was checked from
 DEFAULT_CHUNKS = 16
 TABLES = ("findings", "unreadable", "documents")  # written in this order; documents' _SUCCESS commits a chunk
 # The findings table: findings.csv's columns but the verdict (a supervisor's, kept in scan.sqlite).
@@ -124,14 +127,15 @@ def run_spark_scan(
         )
         skipped = checked = 0
         for c in range(n):
-            if _committed(out, c):
+            digest = _contents(c, n, plain, jsonl + [i for group in groups for i in group])
+            if _committed(out, c, digest):
                 skipped += 1
                 continue
             for table in TABLES:
                 shutil.rmtree(_chunk_dir(out, table, c), ignore_errors=True)  # a killed run's leftovers
             docs = _documents(session, c, n, plain, jsonl, groups, settings, options).persist()
             try:
-                checked += _write_chunk(docs, out, c)
+                checked += _write_chunk(docs, out, c, digest)
             finally:
                 docs.unpersist()
             if on_chunk is not None:
@@ -227,7 +231,8 @@ def _documents(
     return spread.mapInPandas(lambda frames: check_items(frames, settings, units), DOCUMENT_SCHEMA)
 
 
-def _write_chunk(docs: DataFrame, out: Path, c: int) -> int:
+def _write_chunk(docs: DataFrame, out: Path, c: int, contents: str) -> int:
+    """Write chunk ``c``'s tables; documents' ``_SUCCESS``, written last, commits it."""
     found = docs.where(F.col("status") == "done").select(
         "unit",
         "source",
@@ -242,6 +247,8 @@ def _write_chunk(docs: DataFrame, out: Path, c: int) -> int:
     findings.write.mode("overwrite").partitionBy("unit").parquet(_uri(_chunk_dir(out, "findings", c)))
     failed = docs.where(F.col("status") == "failed").select("unit", "source", "path", "reason")
     failed.write.mode("overwrite").parquet(_uri(_chunk_dir(out, "unreadable", c)))
+    # Before the commit: a chunk committed is always one whose contents are known.
+    (_chunk_dir(out, "findings", c) / CONTENTS_NAME).write_text(contents, encoding="utf-8")
     docs.drop("findings").write.mode("overwrite").parquet(_uri(_chunk_dir(out, "documents", c)))
     return docs.count()
 
@@ -270,8 +277,24 @@ def _fill_store(session: SparkSession, store: Store, out: Path, n: int) -> None:
     )
 
 
-def _committed(out: Path, c: int) -> bool:
-    return all((_chunk_dir(out, t, c) / "_SUCCESS").exists() for t in TABLES)
+def _contents(c: int, n: int, plain: list[Item], exports: list[Item]) -> str:
+    """What chunk ``c`` was checked from: its items' keys and fingerprints, and every export's
+    (an export's lines or rows fall in every chunk). A changed file changes its chunk's digest."""
+    import hashlib
+
+    keys = sorted((i.source, i.path, i.fingerprint, i.error) for i in plain if bucket(i.source, i.path, n) == c)
+    keys += sorted((i.source, i.path, i.fingerprint, i.error) for i in exports)
+    return hashlib.sha1(json.dumps(keys, ensure_ascii=False).encode()).hexdigest()
+
+
+def _committed(out: Path, c: int, contents: str | None = None) -> bool:
+    """Chunk ``c`` is committed in every table (and, given ``contents``, was checked from those)."""
+    if not all((_chunk_dir(out, t, c) / "_SUCCESS").exists() for t in TABLES):
+        return False
+    if contents is None:
+        return True
+    marker = _chunk_dir(out, "findings", c) / CONTENTS_NAME
+    return marker.exists() and marker.read_text(encoding="utf-8") == contents
 
 
 def _chunk_dir(out: Path, table: str, c: int) -> Path:
