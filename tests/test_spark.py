@@ -358,3 +358,15 @@ def test_a_changed_or_removed_file_is_checked_again_with_its_chunk(spark, archiv
     rows = _csv_rows(out)
     assert any(r["path"] == "site0/0003.html" and r["original"] == "名族" for r in rows)
     assert not any(r["path"] == "site1/0004.html" for r in rows)
+
+
+def test_the_default_chunk_count_follows_the_input_size():
+    from proofread.scan.sources import Item
+    from proofread.spark.scan import CHUNK_BYTES, DEFAULT_CHUNKS, default_chunks
+
+    def items(*sizes: int) -> list[Item]:
+        return [Item("/archive", f"{n}.html", "file", "unit", "fp", size=size) for n, size in enumerate(sizes)]
+
+    assert default_chunks(items(10, 2000)) == 1  # a small archive: one job, not sixteen
+    assert default_chunks(items(CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES, 1)) == 4
+    assert default_chunks(items(*[CHUNK_BYTES] * 100)) == DEFAULT_CHUNKS

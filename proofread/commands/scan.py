@@ -52,7 +52,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="--engine spark: jobs the archive is split into, each committed on its own; a rerun skips "
-        "committed ones (default: 16; fixed by the first run into DIR)",
+        "committed ones (default: one per 4 MB of input, at most 16; fixed by the first run into DIR)",
     )
     scan.add_argument(
         "--units",

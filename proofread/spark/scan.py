@@ -47,6 +47,7 @@ from .worker import (
 PLAN_NAME = "spark-scan.json"
 CONTENTS_NAME = "_CONTENTS"  # in findings/chunk=N/: the digest of what the chunk was checked from
 DEFAULT_CHUNKS = 16
+CHUNK_BYTES = 4 * 2**20  # of input per chunk, up to DEFAULT_CHUNKS
 TABLES = ("findings", "unreadable", "documents")  # written in this order; documents' _SUCCESS commits a chunk
 # The findings table: findings.csv's columns but the verdict (a supervisor's, kept in scan.sqlite).
 FINDINGS_TABLE = tuple(c for c in SCAN_COLUMNS if c != "verdict")
@@ -104,8 +105,8 @@ def run_spark_scan(
     store = Store(out)  # also the folder's lock
     try:
         store.add_verdicts(options.verdicts)
-        n = _plan(out, options, chunks)
         items = list(iter_items(options.sources, options.units, max_bytes=options.max_bytes, exports=True))
+        n = _plan(out, options, chunks, default=default_chunks(items))
         plain = [i for i in items if i.kind not in ("jsonl-export", "parquet-export")]
         jsonl = [i for i in items if i.kind == "jsonl-export"]
         groups, unreadable = _parquet_groups([i for i in items if i.kind == "parquet-export"])
@@ -155,7 +156,13 @@ def run_spark_scan(
         store.close()
 
 
-def _plan(out: Path, options: ScanOptions, chunks: int | None) -> int:
+def default_chunks(items: list[Item]) -> int:
+    """Chunks for an archive: one per ``CHUNK_BYTES`` of input, at most ``DEFAULT_CHUNKS`` (each chunk
+    is a Spark job of its own, a few seconds of overhead: a small archive needs few)."""
+    return max(1, min(DEFAULT_CHUNKS, -(-sum(i.size for i in items) // CHUNK_BYTES)))
+
+
+def _plan(out: Path, options: ScanOptions, chunks: int | None, default: int) -> int:
     """The chunk count, fixed by the first run into ``out`` (a document's chunk must not move).
 
     When the rules or the inspection period changed since, the committed chunks hold findings
@@ -175,7 +182,7 @@ def _plan(out: Path, options: ScanOptions, chunks: int | None) -> int:
         for table in TABLES:
             shutil.rmtree(out / table, ignore_errors=True)
     else:
-        n = chunks or DEFAULT_CHUNKS
+        n = chunks or default
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"sources": sources, "chunks": n, **settings}, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)

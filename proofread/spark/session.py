@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -25,6 +26,10 @@ def spark_session(master: str | None = None, *, app: str = "proofread scan", pro
         # Local workers run this interpreter (its packages), not whatever `python3` is on PATH;
         # pyspark reads only the environment for it.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if not any(name in os.environ for name in ("PYSPARK_GATEWAY_PORT", "PYSPARK_SUBMIT_ARGS", "SPARK_CONF_DIR")):
+        # This process starts the JVM, with no Spark configuration of the user's: errors only in its log.
+        quiet = Path(__file__).with_name("log4j2.properties").as_uri()
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={quiet}")
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
