@@ -6,11 +6,11 @@ Generates the archive of ``scan_archive.py`` (government-site pages of about 1,5
 characters, a third with injected errors), then, each as a fresh process:
 ``proofread scan --workers N`` and ``proofread scan --engine spark --master local[N]``.
 Prints both times, their ratio (Spark / local), the peak resident memory of all of
-Spark's processes (its JVM and Python workers, sampled), whether both found exactly the
-same findings, and the Spark engine's measured rate per core, from which it projects the
-cores (and 16-core executors) needed for 10 million articles in 8 hours. The projection
-assumes the rate per core stays what it is here (no I/O or shuffle limits); it is not a
-measurement of a cluster.
+Spark's processes and of its parts (driver, JVM, Python workers: the executors' memory;
+sampled), whether both found exactly the same findings, and the Spark engine's measured
+rate per core, from which it projects the cores (and 16-core executors) needed for 10
+million articles in 8 hours. The projection assumes the rate per core stays what it is
+here (no I/O or shuffle limits); it is not a measurement of a cluster.
 """
 
 from __future__ import annotations
@@ -28,35 +28,45 @@ from pathlib import Path
 from scan_archive import DATA, generate
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of ``root`` and all its descendants (MB), from /proc."""
+def tree_rss_mb(root: int) -> dict[str, float]:
+    """Resident memory (MB) of ``root`` and all its descendants, from /proc: in all, and split into the
+    driver (``root``), the JVM (``java``) and the other processes (Spark's Python workers, or the local
+    scan's worker processes)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    java: set[int] = set()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
+                head, fields = handle.read().rsplit(")", 1)
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+        pid, values = int(entry), fields.split()
+        children.setdefault(int(values[1]), []).append(pid)
+        rss[pid] = int(values[21]) * os.sysconf("SC_PAGE_SIZE")
+        if head.endswith("(java"):
+            java.add(pid)
+    out = {"total": 0.0, "driver": rss.get(root, 0) / 2**20, "jvm": 0.0, "workers": 0.0}
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out["total"] += rss.get(pid, 0) / 2**20
+        if pid != root:
+            out["jvm" if pid in java else "workers"] += rss.get(pid, 0) / 2**20
         todo.extend(children.get(pid, ()))
-    return total / 2**20
+    return out
 
 
 def run(command: list[str]) -> dict:
     """Run a scan; its time and the peak memory of its process tree (sampled every 0.5 s)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
+    peak: dict[str, float] = {}
     while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
+        for part, mb in tree_rss_mb(proc.pid).items():
+            peak[part] = max(peak.get(part, 0.0), mb)
         time.sleep(0.5)
     seconds = time.perf_counter() - started
     stderr = proc.stderr.read() if proc.stderr else ""
@@ -64,7 +74,8 @@ def run(command: list[str]) -> dict:
         sys.exit(f"{' '.join(command)} failed ({proc.returncode}): {stderr[-3000:]}")
     return {
         "seconds": seconds,
-        "peak_rss_mb": peak,
+        "peak_rss_mb": peak.get("total", 0.0),
+        "peak_parts_mb": {part: round(mb) for part, mb in peak.items() if part != "total"},
         "summary": [line for line in stderr.splitlines() if "proofread:" in line],
     }
 
@@ -114,6 +125,9 @@ def main(argv: list[str] | None = None) -> None:
             "ratio": round(ratio, 3),
             "local_peak_rss_mb": round(local["peak_rss_mb"]),
             "spark_peak_rss_mb": round(spark["peak_rss_mb"]),
+            # each part's own peak (they need not peak together): driver, JVM, Python workers
+            "spark_peak_parts_mb": spark["peak_parts_mb"],
+            "local_peak_parts_mb": local["peak_parts_mb"],
             "same_findings_csv": same,
             "spark_articles_per_core_s": round(per_core, 2),
             "projected_cores_10m_8h": math.ceil(need),
@@ -121,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         print(
             f"spark local[{args.cores}]: {spark['seconds']:.1f} s, peak RSS {spark['peak_rss_mb']:.0f} MB "
-            f"(driver, JVM and Python workers together); ratio spark/local {ratio:.2f}x; "
+            f"(driver, JVM and Python workers together; each part's own peak: "
+            f"{', '.join(f'{k} {v} MB' for k, v in spark['peak_parts_mb'].items())}); ratio spark/local {ratio:.2f}x; "
             f"findings.csv identical: {same}",
             flush=True,
         )
