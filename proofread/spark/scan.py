@@ -104,9 +104,9 @@ def run_spark_scan(
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out)  # also the folder's lock
     try:
-        store.add_verdicts(options.verdicts)
         items = list(iter_items(options.sources, options.units, max_bytes=options.max_bytes, exports=True))
         n = _plan(out, options, chunks, default=default_chunks(items))
+        store.add_verdicts(options.verdicts)  # once the folder is known to be this scan's
         plain = [i for i in items if i.kind not in ("jsonl-export", "parquet-export")]
         jsonl = [i for i in items if i.kind == "jsonl-export"]
         groups, unreadable = _parquet_groups([i for i in items if i.kind == "parquet-export"])
