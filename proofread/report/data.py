@@ -151,14 +151,9 @@ def finding_rows(db: sqlite3.Connection) -> list[FindingRow]:
                              AND v.rule = f.rule
         WHERE a.status = 'done'
     """).fetchall()
-    return sort_findings([FindingRow(*row) for row in rows])
-
-
-def sort_findings(rows: list[FindingRow]) -> list[FindingRow]:
-    """The reports' order: by unit, then severity (errors first), then article and position."""
-    return sorted(
-        rows, key=lambda r: (r.unit, SEVERITY_ORDER.get(r.severity, 9), r.source, r.path, r.start, r.end, r.rule)
-    )
+    found = [FindingRow(*row) for row in rows]
+    found.sort(key=lambda r: (r.unit, SEVERITY_ORDER.get(r.severity, 9), r.source, r.path, r.start, r.end, r.rule))
+    return found
 
 
 def failed_rows(db: sqlite3.Connection) -> list[FailedRow]:

@@ -128,7 +128,7 @@ class Checked:
 class Store:
     def __init__(self, out_dir: Path) -> None:
         self.path = Path(out_dir) / DB_NAME
-        self._lock = lock_folder(Path(out_dir) / LOCK_NAME)
+        self._lock = _lock(Path(out_dir) / LOCK_NAME)
         self.db = sqlite3.connect(self.path, isolation_level=None)  # explicit BEGIN/COMMIT below
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: safe against a killed process
@@ -344,7 +344,7 @@ class Store:
         return dict(self.db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
 
 
-def lock_folder(path: Path, wait: float = LOCK_WAIT):
+def _lock(path: Path, wait: float = LOCK_WAIT):
     """An exclusive lock on the output folder (released by the system even after kill -9)."""
     try:
         import fcntl

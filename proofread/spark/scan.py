@@ -53,24 +53,16 @@ TABLES = ("findings", "unreadable", "documents")  # written in this order; docum
 FINDINGS_TABLE = tuple(c for c in SCAN_COLUMNS if c != "verdict")
 
 _LONG = {"offset", "size", "chars", "dropped", "n_findings", "n_error", "n_warning", "n_info", "start", "end"}
-ITEM_SCHEMA = StructType(
-    [StructField(c, LongType() if c in _LONG else StringType()) for c in ITEM_COLUMNS]
-    + [StructField("record", StringType())]
-)
-DOCUMENT_SCHEMA = StructType([StructField(c, LongType() if c in _LONG else StringType()) for c in DOCUMENT_COLUMNS])
-STORED_SCHEMA = StructType(
-    [
-        StructField(c, LongType() if c in _LONG | {"offset"} else DoubleType() if c == "confidence" else StringType())
-        for c in STORED_FINDING
-    ]
-)
-FINDINGS_SCHEMA = StructType(
-    [
-        StructField(c, LongType() if c in _LONG else DoubleType() if c == "confidence" else StringType())
-        for c in FINDINGS_TABLE
-    ]
-)
-UNREADABLE_SCHEMA = StructType([StructField(c, StringType()) for c in ("unit", "source", "path", "reason")])
+
+
+def _field(name: str) -> StructField:
+    return StructField(name, LongType() if name in _LONG else DoubleType() if name == "confidence" else StringType())
+
+
+ITEM_SCHEMA = StructType([_field(c) for c in ITEM_COLUMNS] + [StructField("record", StringType())])
+DOCUMENT_SCHEMA = StructType([_field(c) for c in DOCUMENT_COLUMNS])
+STORED_SCHEMA = StructType([_field(c) for c in STORED_FINDING])
+FINDINGS_SCHEMA = StructType([_field(c) for c in FINDINGS_TABLE])
 
 
 class SparkScanError(Exception):
