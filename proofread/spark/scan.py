@@ -118,15 +118,19 @@ def run_spark_scan(
             since=options.since,
             until=options.until,
         )
+        by_chunk: list[list[Item]] = [[] for _ in range(n)]
+        for item in plain:
+            by_chunk[bucket(item.source, item.path, n)].append(item)
+        exports = jsonl + [i for group in groups for i in group]  # their lines and rows fall in every chunk
         skipped = checked = 0
         for c in range(n):
-            digest = _contents(c, n, plain, jsonl + [i for group in groups for i in group])
+            digest = _contents(by_chunk[c] + exports)
             if _committed(out, c, digest):
                 skipped += 1
                 continue
             for table in TABLES:
                 shutil.rmtree(_chunk_dir(out, table, c), ignore_errors=True)  # a killed run's leftovers
-            docs = _documents(session, c, n, plain, jsonl, groups, settings, options).persist()
+            docs = _documents(session, c, n, by_chunk[c], jsonl, groups, settings, options).persist()
             try:
                 checked += _write_chunk(docs, out, c, digest)
             finally:
@@ -202,15 +206,16 @@ def _documents(
     session: SparkSession,
     c: int,
     n: int,
-    plain: list[Item],
+    mine: list[Item],
     jsonl: list[Item],
     groups: list[list[Item]],
     settings: Settings,
     options: ScanOptions,
 ) -> DataFrame:
-    """One ``DOCUMENT_COLUMNS`` row per item of chunk ``c``, read and checked on the executors."""
+    """One ``DOCUMENT_COLUMNS`` row per item of chunk ``c`` (``mine``: its files; the exports' lines and
+    rows that fall in it), read and checked on the executors."""
     units = options.units
-    parts = [session.createDataFrame(item_rows(i for i in plain if bucket(i.source, i.path, n) == c), ITEM_SCHEMA)]
+    parts = [session.createDataFrame(item_rows(mine), ITEM_SCHEMA)]
     if jsonl:
         exports = session.createDataFrame(item_rows(jsonl), ITEM_SCHEMA).repartition(len(jsonl))
         parts.append(exports.mapInPandas(lambda frames: split_exports(frames, units, c, n), ITEM_SCHEMA))
@@ -232,15 +237,9 @@ def _documents(
 
 def _write_chunk(docs: DataFrame, out: Path, c: int, contents: str) -> int:
     """Write chunk ``c``'s tables; documents' ``_SUCCESS``, written last, commits it."""
+    article = [name for name in FINDINGS_TABLE if name not in STORED_FINDING]  # unit, source, path, ..., 栏目
     found = docs.where(F.col("status") == "done").select(
-        "unit",
-        "source",
-        "path",
-        "title",
-        "url",
-        "date",
-        "column",
-        F.explode(F.from_json("findings", ArrayType(STORED_SCHEMA))),
+        *article, F.explode(F.from_json("findings", ArrayType(STORED_SCHEMA)))
     )
     findings = found.select(*(f"col.{name}" if name in STORED_FINDING else name for name in FINDINGS_TABLE))
     findings.write.mode("overwrite").partitionBy("unit").parquet(_uri(_chunk_dir(out, "findings", c)))
@@ -276,13 +275,12 @@ def _fill_store(session: SparkSession, store: Store, out: Path, n: int) -> None:
     )
 
 
-def _contents(c: int, n: int, plain: list[Item], exports: list[Item]) -> str:
-    """What chunk ``c`` was checked from: its items' keys and fingerprints, and every export's
-    (an export's lines or rows fall in every chunk). A changed file changes its chunk's digest."""
+def _contents(items: list[Item]) -> str:
+    """What a chunk is checked from: the keys and fingerprints of its items (a changed file changes
+    its chunk's digest)."""
     import hashlib
 
-    keys = sorted((i.source, i.path, i.fingerprint, i.error) for i in plain if bucket(i.source, i.path, n) == c)
-    keys += sorted((i.source, i.path, i.fingerprint, i.error) for i in exports)
+    keys = sorted((i.source, i.path, i.fingerprint, i.error) for i in items)
     return hashlib.sha1(json.dumps(keys, ensure_ascii=False).encode()).hexdigest()
 
 
