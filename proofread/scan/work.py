@@ -90,35 +90,19 @@ class BatchChecker:
         """Check texts already read, together; one that makes the checking raise fails alone.
         A text published outside the period is recorded (its date and 栏目 count for the 栏目
         updates), not checked."""
-        out = {}
+        out: dict[int, Checked] = {}
+        todo = []
         for article_id, doc in loaded:
             if self._outside(doc.date):
-                out[article_id] = Checked(
-                    article_id,
-                    title=doc.title,
-                    url=doc.url,
-                    date=doc.date.isoformat() if doc.date else "",
-                    digest=doc.digest,
-                    column=doc.column,
-                    dropped=doc.dropped,
-                    outside=True,
-                )
-        todo = [entry for entry in loaded if entry[0] not in out]
+                out[article_id] = Checked(article_id, outside=True, **_described(doc))
+            else:
+                todo.append((article_id, doc))
         for (article_id, doc), findings in zip(todo, self.findings([(d.text, d.date) for _, d in todo])):
             if isinstance(findings, str):
                 out[article_id] = Checked(article_id, reason=findings, retry=True)
                 continue
-            out[article_id] = Checked(
-                article_id,
-                title=doc.title,
-                url=doc.url,
-                date=doc.date.isoformat() if doc.date else "",
-                chars=len(doc.text),
-                digest=doc.digest,
-                findings=tuple(finding_rows(doc.text, findings)),
-                column=doc.column,
-                dropped=doc.dropped,
-            )
+            rows = tuple(finding_rows(doc.text, findings))
+            out[article_id] = Checked(article_id, chars=len(doc.text), findings=rows, **_described(doc))
         return [out[article_id] for article_id, _ in loaded]
 
     def findings(self, texts: list[tuple[str, dt.date | None]]) -> list[list[Finding] | str]:
@@ -142,6 +126,12 @@ class BatchChecker:
         return date is not None and (
             (self.since is not None and date < self.since) or (self.until is not None and date > self.until)
         )
+
+
+def _described(doc: Loaded) -> dict:
+    """What the store keeps of an article besides its findings."""
+    date = doc.date.isoformat() if doc.date else ""
+    return dict(title=doc.title, url=doc.url, date=date, digest=doc.digest, column=doc.column, dropped=doc.dropped)
 
 
 def build_checker(options: ScanOptions, proofreader: Proofreader | None = None) -> BatchChecker:
