@@ -47,15 +47,15 @@ def test_usage_errors(capsys, args, line):
     assert capsys.readouterr().err.strip() == line
 
 
+def serve_refused(*args: str) -> subprocess.CompletedProcess:
+    """``proofread serve ARGS`` in a process of its own, for settings it must refuse before serving."""
+    command = [sys.executable, "-m", "proofread.cli", "serve", "--port", "1", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
 def test_a_bad_dictionary_is_a_usage_error_before_serving(tmp_path):
     missing = tmp_path / "nope.tsv"
-    done = subprocess.run(
-        [sys.executable, "-m", "proofread.cli", "serve", "--port", "1", "--dict", str(missing)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = serve_refused("--dict", str(missing))
     assert done.returncode == 2
     assert done.stderr.startswith("proofread: ") and str(missing) in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -72,13 +72,7 @@ def test_the_project_file_sets_the_servers_rules_and_severities(tmp_path, proofr
         found = {f["rule"]: f["severity"] for f in record["findings"]}
         assert found[seed] == "info" and bushu not in found
     project.write_text('disabled_rules = "typo"\n', encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "proofread.cli", "serve", "--port", "1", "--project", str(project)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = serve_refused("--project", str(project))
     assert done.returncode == 2 and done.stderr.startswith(f"proofread: {project}:1:"), done.stderr
 
 
